@@ -1,0 +1,184 @@
+"""The `hubmetrics` command line: init, load, batches, rollback, query, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from hubmetrics import config, store
+from hubmetrics.batches import RollbackRefused, list_batches, rollback
+from hubmetrics.contract import KINDS
+from hubmetrics.problems import problems_csv
+from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
+
+# The CLI prints at most this many problems; --errors writes them all.
+PRINTED_PROBLEMS = 1000
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hubmetrics",
+        description="Reach and goals of a music education hub: load returns, query, report.",
+    )
+    parser.add_argument("--db", help="the DuckDB database file (default: $HUBMETRICS_DB or "
+                        "data/hub.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", help="create or upgrade the database")
+
+    load = sub.add_parser("load", help="validate and load one file as one batch")
+    load.add_argument("kind", choices=KINDS, help="the kind of file")
+    load.add_argument("file", help="the CSV file")
+    load.add_argument("--partner", help="the partner whose return this is")
+    load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
+    load.add_argument("--user", help="who is sending the file (name or email)")
+
+    sub.add_parser("batches", help="list the batches loaded, newest first")
+
+    back = sub.add_parser("rollback", help="undo a batch, restoring the rows it replaced")
+    back.add_argument("batch", type=int, help="the batch number")
+    back.add_argument("--user", help="who is rolling back")
+
+    query = sub.add_parser("query", help="read-only SQL over the views")
+    query.add_argument("sql", help="one SELECT statement")
+    query.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    sub.add_parser("demo", help="build the demo database (synthetic data) into an empty file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except store.StoreError as exc:
+        print(f"hubmetrics: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hubmetrics: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except Exception:
+        log = _log_bug()
+        print(f"hubmetrics: an internal error stopped this command; details are in {log}",
+              file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "query":
+        return _query(args)
+    if command == "init":
+        con = store.connect(args.db)
+        print(f"Database ready at {config.db_path(args.db)} (schema version "
+              f"{store.schema_version(con)}).")
+        return 0
+    if command == "load":
+        return _load(args)
+    if command == "batches":
+        return _batches(args)
+    if command == "rollback":
+        con = store.connect(args.db)
+        try:
+            removed = rollback(con, args.batch, user=args.user)
+        except RollbackRefused as exc:
+            print(f"Not rolled back: {exc}", file=sys.stderr)
+            return 1
+        print(f"Rolled back batch {args.batch}: {removed} rows removed; the rows it had "
+              "replaced are current again.")
+        return 0
+    if command == "demo":
+        return _demo(args)
+    raise AssertionError(command)
+
+
+def _load(args: argparse.Namespace) -> int:
+    from hubmetrics.ingest import load_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"hubmetrics: there is no file {path}", file=sys.stderr)
+        return 2
+    size = path.stat().st_size
+    limit = config.max_upload_bytes()
+    if size > limit:
+        print(f"Refused: {path.name} is {size / 1_048_576:.1f} MB, over the upload limit of "
+              f"{limit / 1_048_576:.0f} MB. Nothing was loaded.", file=sys.stderr)
+        return 1
+    con = store.connect(args.db)
+    result = load_file(con, args.kind, path.read_bytes(), file_name=path.name,
+                       partner_id=args.partner, submitted_by=args.user)
+    if args.errors:
+        Path(args.errors).write_text(problems_csv(result.problems), encoding="utf-8")
+    if result.accepted:
+        print(f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
+              f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings).")
+        for w in result.warnings[:PRINTED_PROBLEMS]:
+            print(f"  warning: {w.describe()}")
+        return 0
+    total = len(result.errors) + result.more_errors
+    print(f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; "
+          "nothing was loaded.", file=sys.stderr)
+    for p in result.problems[:PRINTED_PROBLEMS]:
+        print(f"  {p.severity}: {p.describe()}", file=sys.stderr)
+    if len(result.problems) > PRINTED_PROBLEMS or result.more_errors:
+        print("  … more problems not shown; use --errors OUT.csv to get them all.",
+              file=sys.stderr)
+    return 1
+
+
+def _batches(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    batches = list_batches(con)
+    if not batches:
+        print("No batches loaded yet.")
+        return 0
+    print(f"{'batch':>5}  {'kind':<10} {'partner':<16} {'rows':>7} {'replaced':>8} "
+          f"{'warnings':>8}  {'status':<11} {'when':<16}  file")
+    for b in batches:
+        print(f"{b.batch_id:>5}  {b.kind:<10} {b.partner_id or '':<16} {b.rows_loaded:>7} "
+              f"{b.rows_replaced:>8} {b.warnings:>8}  {b.status:<11} "
+              f"{b.submitted_at:%d/%m/%Y %H:%M}  {b.file_name}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    try:
+        result = run_query(args.db, args.sql)
+    except QueryRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(as_json(result) + "\n" if args.format == "json" else as_csv(result))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hubmetrics.demo_db import DemoBuildError, build_demo
+
+    con = store.connect(args.db)
+    try:
+        results = build_demo(con)
+    except DemoBuildError as exc:
+        print(f"hubmetrics: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(r.rows for r in results)
+    print(f"Demo database built at {config.db_path(args.db)}: {len(results)} batches, "
+          f"{rows} rows. The data is synthetic.")
+    return 0
+
+
+def _log_bug() -> Path:
+    log = Path(tempfile.gettempdir()) / "hubmetrics.log"
+    logging.basicConfig(filename=log, level=logging.ERROR)
+    logging.getLogger("hubmetrics").error("internal error\n%s", traceback.format_exc())
+    return log
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Where things live: the database, the goals file and the kept originals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB = DATA_DIR / "hub.duckdb"
+DEFAULT_GOALS = DATA_DIR / "goals.toml"
+DEMO_DIR = DATA_DIR / "demo"
+TEMPLATES_DIR = DATA_DIR / "templates"
+
+# An upload larger than this is refused before it is read (HUBMETRICS_MAX_UPLOAD_MB overrides).
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: `--db`, else `HUBMETRICS_DB`, else `data/hub.duckdb`."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("HUBMETRICS_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def goals_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The goals file: explicit, else `HUBMETRICS_GOALS`, else `data/goals.toml`."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("HUBMETRICS_GOALS")
+    return Path(env) if env else DEFAULT_GOALS
+
+
+def max_upload_bytes() -> int:
+    """The upload size limit in bytes."""
+    env = os.environ.get("HUBMETRICS_MAX_UPLOAD_MB")
+    if env:
+        try:
+            return int(float(env) * 1024 * 1024)
+        except ValueError:
+            pass
+    return DEFAULT_MAX_UPLOAD_BYTES
+
+
+def originals_dir(database: Path) -> Path:
+    """The folder beside the database where the app keeps the original bytes of each batch."""
+    return database.with_name(database.stem + ".originals")

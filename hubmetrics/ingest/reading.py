@@ -1,0 +1,277 @@
+"""Reading an uploaded file into a raw all-text DuckDB table, with each row's line in the file."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from hubmetrics.problems import Problem
+
+Connection = duckdb.DuckDBPyConnection
+
+# DuckDB refuses longer lines; a CSV line this long is never a real activity return.
+MAX_LINE_BYTES = 1_000_000
+MAX_COLUMNS = 500
+
+_STRUCTURAL_MESSAGES = {
+    "TOO MANY COLUMNS": (
+        "This line has more cells than the header has columns. A value probably contains a "
+        "comma: put that value in double quotes, or remove the extra cells."
+    ),
+    "UNQUOTED VALUE": (
+        'A double quote (") is out of place: a value that starts with a quote must end with '
+        'one, and a quote inside a quoted value is written twice (""). Check the quotes here.'
+    ),
+    "INVALID STATE": (
+        'A quoted value is not closed: a value starts with a double quote (") but has no '
+        "closing quote. Close the quote or remove it."
+    ),
+    "LINE SIZE OVER MAXIMUM": (
+        "This line is far too long to be one row of a return. Check the file is a CSV file "
+        "of the right kind."
+    ),
+    "INVALID ENCODING": "This line has characters that are not valid text.",
+}
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as CSV text at all."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass
+class RawFile:
+    """An upload read into the temp table `table`: `line` plus c0..cN, all text."""
+
+    table: str
+    header: list[str]
+    encoding: str
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (encoding, text) for UTF-8 (with or without BOM) or Windows-1252 bytes.
+
+    Raises UnreadableFile, with a message a person can act on, for anything else.
+    """
+    if not data.strip():
+        raise UnreadableFile(Problem(None, None, None, "The file is empty."))
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(
+            Problem(
+                None,
+                None,
+                None,
+                "This is an Excel workbook, not a CSV file. In Excel choose File > Save As > "
+                "'CSV UTF-8 (Comma delimited)' and upload that file.",
+            )
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile(
+            Problem(
+                None,
+                None,
+                None,
+                "The file is saved as UTF-16 text (Excel's 'Unicode Text'). Save it as "
+                "'CSV UTF-8 (Comma delimited)' instead.",
+            )
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableFile(
+            Problem(
+                data.count(b"\n", 0, nul) + 1,
+                None,
+                None,
+                "The file contains binary data (a zero byte), so it is not a CSV text file. "
+                "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'.",
+            )
+        )
+    try:
+        text = data.decode("utf-8")
+        return ("utf-8-sig" if text.startswith("\ufeff") else "utf-8"), text.lstrip("\ufeff")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return "windows-1252", data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UnreadableFile(
+            Problem(
+                line,
+                None,
+                None,
+                f"The file is not UTF-8 or Windows-1252 text (byte 0x{data[exc.start]:02X} on "
+                "this line is neither). Save it as 'CSV UTF-8 (Comma delimited)'.",
+            )
+        ) from None
+
+
+def read_header(text: str) -> list[str]:
+    """The header cells of the file, as written (without the byte-order mark)."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    cells = next(csv.reader([first]), [])
+    if len(cells) == 1 and (";" in first or "\t" in first):
+        sep = "semicolons" if ";" in first else "tabs"
+        raise UnreadableFile(
+            Problem(
+                1,
+                None,
+                first[:80],
+                f"The columns are separated by {sep}, not commas. Save the file as "
+                "'CSV UTF-8 (Comma delimited)'.",
+            )
+        )
+    if not any(c.strip() for c in cells):
+        raise UnreadableFile(
+            Problem(1, None, None, "The first line is empty: it must be the header row.")
+        )
+    if len(cells) > MAX_COLUMNS:
+        raise UnreadableFile(
+            Problem(1, None, None, f"The header has {len(cells)} columns; at most {MAX_COLUMNS}.")
+        )
+    return cells
+
+
+def read_raw(
+    con: Connection, source: Path, text_bytes: bytes, header: list[str], table: str
+) -> RawFile:
+    """Read `source` (UTF-8) into temp table `table` (line, c0..cN VARCHAR).
+
+    `text_bytes` are the UTF-8 bytes of the same file, used only to turn DuckDB's byte
+    positions into line numbers. Structural problems come back as Problems.
+    """
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    rejects, scans = f"{table}_rejects", f"{table}_scans"
+    try:
+        _read_csv(con, source, table, columns, parallel=True)
+    except duckdb.Error as exc:
+        if "parallel=false" not in str(exc):
+            raise UnreadableFile(
+                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
+            ) from None
+        # Quoted line breaks and short rows together need the single-threaded reader.
+        con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
+        con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
+        try:
+            _read_csv(con, source, table, columns, parallel=False)
+        except duckdb.Error as exc2:
+            raise UnreadableFile(
+                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc2)}")
+            ) from None
+    reject_rows = con.execute(
+        f"SELECT byte_position, error_type::VARCHAR, csv_line FROM {rejects} "  # safe: generated
+        "ORDER BY byte_position LIMIT 10001"
+    ).fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
+    con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
+
+    problems: list[Problem] = []
+    reject_lines: list[int] = []
+    for byte_position, error_type, csv_line in reject_rows:
+        line = text_bytes.count(b"\n", 0, int(byte_position or 0)) + 1
+        reject_lines.append(line)
+        problems.append(
+            Problem(
+                line,
+                None,
+                (csv_line or "").strip("\r\n")[:200],
+                _STRUCTURAL_MESSAGES.get(error_type, f"This line cannot be read ({error_type})."),
+            )
+        )
+
+    row = con.execute(f"SELECT count(*) FROM {table}_read").fetchone()  # safe: generated
+    rows = int(row[0]) if row else 0
+    physical_lines = text_bytes.count(b"\n") + (0 if text_bytes.endswith(b"\n") else 1)
+    simple = (
+        not reject_rows
+        and re.search(rb"\n\r?\n", text_bytes) is None
+        and physical_lines == rows + 1
+    )
+    cells = ", ".join(f"c{i}" for i in range(len(header)))
+    if simple:
+        # One record per physical line: the record's position gives its line. Row ids are
+        # contiguous within one insert but need not start at 0 inside a transaction.
+        con.execute(
+            f"CREATE TEMP TABLE {table} AS SELECT CAST(rowid - (SELECT min(rowid) FROM "  # safe: generated
+            f"{table}_read) + 2 AS INTEGER) AS line, {cells} FROM {table}_read"
+        )
+    else:
+        _number_lines_exactly(con, source, table, cells, reject_lines)
+    con.execute(f"DROP TABLE {table}_read")  # safe: generated name
+    return RawFile(table=table, header=header, encoding="", rows=rows, problems=problems)
+
+
+def _read_csv(con: Connection, source: Path, table: str, columns: str, *, parallel: bool) -> None:
+    con.execute(
+        f"CREATE TEMP TABLE {table}_read AS SELECT * FROM read_csv(?, header = true, "  # safe: generated names
+        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
+        "null_padding = true, auto_detect = false, ignore_errors = true, "
+        f"store_rejects = true, rejects_table = '{table}_rejects', "
+        f"rejects_scan = '{table}_scans', max_line_size = {MAX_LINE_BYTES}, "
+        f"parallel = {'true' if parallel else 'false'})",
+        [str(source)],
+    )
+
+
+def _number_lines_exactly(
+    con: Connection, source: Path, table: str, cells: str, reject_lines: list[int]
+) -> None:
+    """Give each record its first line when records span lines or blank lines were skipped.
+
+    A physical line starts a record when the quotes before it are balanced and it is not
+    blank (DuckDB skips blank lines). Records that DuckDB rejected are taken out, so the
+    n-th remaining start is the n-th row DuckDB kept.
+    """
+    con.execute(
+        f"""
+        CREATE TEMP TABLE {table}_starts AS
+        WITH split AS (
+            SELECT string_split(content, chr(10)) AS parts FROM read_text(?)
+        ), numbered AS (
+            SELECT unnest(parts) AS txt, generate_subscripts(parts, 1) AS n FROM split
+        ), quoted AS (
+            SELECT n, txt, coalesce(sum(length(txt) - length(replace(txt, '"', '')))
+                OVER (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+            FROM numbered
+        )
+        SELECT CAST(n AS INTEGER) AS line FROM quoted
+        WHERE before % 2 = 0 AND rtrim(txt, chr(13)) <> '' AND n > 1
+        """,  # safe: generated table name
+        [str(source)],
+    )
+    if reject_lines:
+        # A rejected record may be reported on a later line than its start: drop the start
+        # at or before each rejected line.
+        con.execute(
+            f"""
+            DELETE FROM {table}_starts WHERE line IN (
+                SELECT (SELECT max(s.line) FROM {table}_starts s WHERE s.line <= r.line)
+                FROM (SELECT unnest(?) AS line) r
+            )
+            """,  # safe: generated table name
+            [reject_lines],
+        )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE {table} AS
+        WITH r AS (SELECT row_number() OVER (ORDER BY rowid) AS k, * FROM {table}_read),
+             s AS (SELECT row_number() OVER (ORDER BY line) AS k, line FROM {table}_starts)
+        SELECT coalesce(s.line, -1) AS line, {cells} FROM r LEFT JOIN s USING (k) ORDER BY r.k
+        """  # safe: generated names
+    )
+    con.execute(f"DROP TABLE {table}_starts")  # safe: generated name
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

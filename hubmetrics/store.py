@@ -1,0 +1,283 @@
+"""The DuckDB store: opening, migrations, the public views and the single writer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from hubmetrics import config
+
+Connection = duckdb.DuckDBPyConnection
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used as asked; the message says why and what to do."""
+
+
+# Each migration takes the database from version N-1 to N. Never edit a released one: add another.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: batches, versioned rows of partners, schools and activities.
+    """
+    CREATE SEQUENCE batch_id_seq START 1;
+    CREATE TABLE batch (
+        batch_id      INTEGER NOT NULL,
+        kind          VARCHAR NOT NULL,
+        partner_id    VARCHAR,
+        submitted_by  VARCHAR,
+        submitted_at  TIMESTAMP NOT NULL,
+        file_name     VARCHAR NOT NULL,
+        stored_name   VARCHAR NOT NULL,
+        sha256        VARCHAR NOT NULL,
+        file_bytes    BIGINT NOT NULL,
+        encoding      VARCHAR NOT NULL,
+        shape         VARCHAR NOT NULL,
+        rows_loaded   INTEGER NOT NULL,
+        rows_replaced INTEGER NOT NULL,
+        rows_ignored  INTEGER NOT NULL,
+        warning_count INTEGER NOT NULL,
+        status        VARCHAR NOT NULL,
+        rolled_back_at TIMESTAMP,
+        rolled_back_by VARCHAR
+    );
+    CREATE TABLE batch_warning (
+        batch_id    INTEGER NOT NULL,
+        line        INTEGER,
+        column_name VARCHAR,
+        value       VARCHAR,
+        message     VARCHAR NOT NULL
+    );
+    CREATE TABLE partner_row (
+        batch_id INTEGER NOT NULL, replaced_by INTEGER, source_line INTEGER,
+        partner_id VARCHAR NOT NULL, name VARCHAR NOT NULL, partner_type VARCHAR, website VARCHAR
+    );
+    CREATE TABLE school_row (
+        batch_id INTEGER NOT NULL, replaced_by INTEGER, source_line INTEGER,
+        urn INTEGER NOT NULL, name VARCHAR NOT NULL, phase VARCHAR NOT NULL,
+        local_authority VARCHAR NOT NULL, district VARCHAR, postcode VARCHAR,
+        latitude DOUBLE, longitude DOUBLE, pupils INTEGER, fsm_percent DOUBLE,
+        send_percent DOUBLE, imd_decile INTEGER, rural BOOLEAN, state_funded BOOLEAN NOT NULL
+    );
+    CREATE TABLE activity_row (
+        batch_id INTEGER NOT NULL, replaced_by INTEGER, source_line INTEGER,
+        partner_id VARCHAR NOT NULL, activity_id VARCHAR NOT NULL, activity_name VARCHAR NOT NULL,
+        activity_type VARCHAR NOT NULL, genre VARCHAR, level VARCHAR,
+        start_date DATE NOT NULL, end_date DATE, school_urn INTEGER, venue_postcode VARCHAR,
+        age_band VARCHAR NOT NULL, participants INTEGER NOT NULL,
+        new_participants INTEGER, continuing_from_wcet INTEGER, female INTEGER, male INTEGER,
+        fsm INTEGER, send INTEGER, ehcp INTEGER, lac INTEGER, eal INTEGER,
+        global_majority INTEGER, young_carer INTEGER, sessions INTEGER, contact_hours DOUBLE
+    );
+    CREATE TABLE data_version (version BIGINT NOT NULL);
+    INSERT INTO data_version VALUES (0);
+    CREATE TABLE hub_setting (key VARCHAR NOT NULL, value VARCHAR);
+    """,
+)
+
+# Views are derived, so they are recreated on every open rather than migrated.
+VIEWS: dict[str, str] = {
+    "partners": """
+        SELECT partner_id, name, partner_type, website, batch_id
+        FROM partner_row WHERE replaced_by IS NULL
+    """,
+    "schools": """
+        SELECT urn, name, phase, local_authority, district, postcode, latitude, longitude,
+               pupils, fsm_percent, send_percent, imd_decile, rural, state_funded, batch_id
+        FROM school_row WHERE replaced_by IS NULL
+    """,
+    "activities": """
+        SELECT a.partner_id, a.activity_id, a.activity_name, a.activity_type, a.genre, a.level,
+               a.start_date, a.end_date,
+               CAST(year(a.start_date) - CASE WHEN month(a.start_date) < 9 THEN 1 ELSE 0 END
+                    AS VARCHAR) || '/' ||
+               lpad(CAST((year(a.start_date) + CASE WHEN month(a.start_date) < 9 THEN 0 ELSE 1 END)
+                    % 100 AS VARCHAR), 2, '0') AS academic_year,
+               CASE WHEN month(a.start_date) >= 9 THEN 'autumn'
+                    WHEN month(a.start_date) <= 3 THEN 'spring' ELSE 'summer' END AS term,
+               a.school_urn, a.venue_postcode, a.age_band, a.participants, a.new_participants,
+               a.continuing_from_wcet, a.female, a.male, a.fsm, a.send, a.ehcp, a.lac, a.eal,
+               a.global_majority, a.young_carer, a.sessions, a.contact_hours, a.batch_id
+        FROM activity_row a WHERE a.replaced_by IS NULL
+    """,
+    "batches": """
+        SELECT batch_id, kind, partner_id, submitted_by, submitted_at, file_name, sha256,
+               file_bytes, encoding, shape, rows_loaded, rows_replaced, rows_ignored,
+               warning_count AS warnings, status, rolled_back_at, rolled_back_by
+        FROM batch
+    """,
+}
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def connect(path: str | Path | None = None) -> Connection:
+    """Open (creating or upgrading) the hub database and return a connection to it."""
+    database = config.db_path(path)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(database))
+    except duckdb.IOException as exc:
+        raise StoreError(
+            f"Cannot open the database {database}: {_first_line(exc)}. "
+            "If the dashboard is running on this file, stop it or use its pages instead."
+        ) from None
+    try:
+        migrate(con)
+        with _writer_lock(con):
+            _sweep_orphan_originals(con, database)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_read_only(path: str | Path | None = None) -> Connection:
+    """Open an existing database for reading only, with no access to other files."""
+    database = config.db_path(path)
+    if not database.exists():
+        raise StoreError(f"There is no database at {database}: run `hubmetrics init` first.")
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.IOException as exc:
+        raise StoreError(
+            f"Cannot open the database {database}: {_first_line(exc)}. "
+            "If the dashboard is running on this file, stop it first."
+        ) from None
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def schema_version(con: Connection) -> int:
+    """The schema version of an open database (0 for an empty one)."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"
+        " AND database_name = current_database()"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: Connection) -> int:
+    """Bring the database up to the current schema in one transaction; return its version."""
+    with _writer_lock(con):
+        current = schema_version(con)
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"This database has schema version {current}, newer than this copy of hubmetrics "
+                f"understands ({SCHEMA_VERSION}). Upgrade hubmetrics to open it."
+            )
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            if current == 0:
+                cur.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version "
+                    "(version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                )
+            for number, ddl in enumerate(MIGRATIONS, start=1):
+                if number <= current:
+                    continue
+                cur.execute(ddl)
+                cur.execute("INSERT INTO schema_version VALUES (?, now())", [number])
+            for name, body in VIEWS.items():
+                cur.execute(f"CREATE OR REPLACE VIEW {name} AS {body}")  # safe: fixed names
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
+    return SCHEMA_VERSION
+
+
+def database_path(con: Connection) -> Path | None:
+    """The file behind a connection, or None for an in-memory database."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return Path(row[0]) if row and row[0] else None
+
+
+def originals_folder(con: Connection) -> Path:
+    """Where this database keeps the original bytes of accepted files."""
+    database = database_path(con)
+    if database is None:
+        raise StoreError("An in-memory database cannot keep original files; use a file.")
+    return config.originals_dir(database)
+
+
+def setting(con: Connection, key: str) -> str | None:
+    """A value the database keeps about itself (e.g. `is_demo`), or None."""
+    row = con.execute("SELECT value FROM hub_setting WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def is_demo(con: Connection) -> bool:
+    """True when this database holds the synthetic demo data."""
+    return setting(con, "is_demo") == "true"
+
+
+def data_version(con: Connection) -> int:
+    """A number that every write bumps: the key for caches of query results."""
+    row = con.execute("SELECT version FROM data_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def write_transaction(
+    con: Connection, cursor: Connection | None = None
+) -> Iterator[Connection]:
+    """The one way to write: hold the writer lock, run in one transaction, bump the version.
+
+    Any exception rolls everything back; nothing is half-written. Pass `cursor` to write
+    through a cursor that already holds temp tables (it is left open).
+    """
+    with _writer_lock(con):
+        cur = cursor or con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("UPDATE data_version SET version = version + 1")
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            if cursor is None:
+                cur.close()
+
+
+def _writer_lock(con: Connection) -> threading.RLock:
+    key = str(database_path(con) or id(con))
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+def _sweep_orphan_originals(con: Connection, database: Path) -> None:
+    """Remove kept files left by a load that died before its commit (no batch names them)."""
+    folder = config.originals_dir(database)
+    if not folder.is_dir():
+        return
+    known = {r[0] for r in con.execute("SELECT stored_name FROM batch").fetchall()}
+    for path in folder.glob("batch-*.csv"):
+        if path.name not in known:
+            path.unlink(missing_ok=True)
+    # A `.part` file is a load still reading, or one that died; only old ones are left over.
+    stale = time.time() - 24 * 3600
+    for path in folder.glob("batch-*.csv.part"):
+        if path.stat().st_mtime < stale:
+            path.unlink(missing_ok=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
