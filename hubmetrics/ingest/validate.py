@@ -323,9 +323,9 @@ def _column_checks(column: Column) -> list[tuple[str, str]]:
         checks.append(
             (
                 f"{v} IS NOT NULL AND {name} IS NULL",
-                f"'This is not one of the values allowed for {name}' || "
-                f"coalesce(' — did you mean ''' || {nearest} || '''?', '') || "
-                f"'. Allowed: {', '.join(column.allowed)}.'",
+                f"'This is not one of the values allowed for {name}.' || "
+                f"coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
+                f"' Allowed: {', '.join(column.allowed)}.'",
             )
         )
     elif column.type == "yesno":
@@ -402,11 +402,11 @@ def _collect_problems(
         add(
             "partner_id",
             "partner_id IS NOT NULL AND partner_id NOT IN (SELECT partner_id FROM partners)",
-            "'This partner is not in the partners list' || coalesce(' — did you mean ''' || "
+            "'This partner is not in the partners list.' || coalesce(' Did you mean ''' || "
             "(SELECT arg_max(p.partner_id, jaro_winkler_similarity(lower(p.partner_id), "
             "lower(v_partner_id))) FROM partners p WHERE jaro_winkler_similarity("
             "lower(p.partner_id), lower(v_partner_id)) >= 0.8) || '''?', '') || "
-            "'. Use a listed partner_id, or load the partners file with it first.'",
+            "' Use a listed partner_id, or load the partners file with it first.'",
         )
         add(
             "school_urn",
