@@ -1,0 +1,372 @@
+"""Computing the registry's metrics for a year, a trend of years, and the cold-spot list."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hubmetrics.contract import AGE_BANDS
+from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.registry import (
+    ACTIVITY_PARTS,
+    METRICS,
+    NOT_A_GENRE,
+    SCHOOL_AGE_BANDS,
+    SCHOOL_PARTS,
+    metric,
+)
+from hubmetrics.metrics.years import day_after, parse_year, year_bounds, year_label
+
+Number = int | float
+Value = int | float | dict[str, int] | None
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric's figure, with what it was made from.
+
+    `value` is None when there is no data (a ratio whose denominator is 0 or unknown).
+    `numerator`, `denominator` and `skipped` (rows skipped as not recorded) are set for the
+    metrics that report them. `rows` is the number of activity rows in scope (None for the
+    metrics made from the schools list alone).
+    """
+
+    key: str
+    value: Value
+    numerator: Number | None = None
+    denominator: Number | None = None
+    skipped: int | None = None
+    rows: int | None = None
+
+    @property
+    def unit(self) -> str:
+        return METRICS[self.key].unit
+
+    def as_json(self) -> Any:
+        """A number (or null, or a dict of age bands), or an object with the counts behind it."""
+        reports = METRICS[self.key].reports
+        if not reports:
+            return self.value
+        out: dict[str, Any] = {"value": self.value}
+        for name in reports:
+            out[name] = getattr(self, name)
+        return out
+
+
+@dataclass(frozen=True)
+class ColdSpotSchool:
+    """A state-funded school with no activity in scope."""
+
+    urn: int
+    name: str
+    phase: str
+    local_authority: str
+    district: str | None
+    pupils: int | None
+    fsm_percent: float | None
+
+
+def compute_metrics(
+    con: Any,
+    year: str,
+    filters: Filters | None = None,
+    *,
+    baselines: Mapping[str, float] | None = None,
+    until: date | None = None,
+) -> dict[str, MetricValue]:
+    """Every metric for academic year `year` (`2025/26`), in registry order.
+
+    `baselines` is the goals file's `[baselines]` table (global_majority_share).
+    `until` keeps only activities of the year that start on or before that date (for
+    "the same date last year"); the year before, used by continuation_rate, stays whole.
+    """
+    filters = filters or Filters()
+    start = parse_year(year)
+    lo, _ = year_bounds(start - 1)
+    first, hi = year_bounds(start)
+    if until is not None:
+        hi = max(first, min(hi, day_after(until)))
+    with con.cursor() as cur:
+        totals = _activity_totals(cur, filters, lo, hi)
+        schools = _school_totals(cur, filters)
+    return _assemble(totals.get(start), totals.get(start - 1), schools, baselines)
+
+
+def compute_metric(
+    con: Any,
+    key: str,
+    year: str,
+    filters: Filters | None = None,
+    *,
+    baselines: Mapping[str, float] | None = None,
+    until: date | None = None,
+) -> MetricValue:
+    """One metric for one year (computed with the others: it is the same two queries)."""
+    metric(key)
+    return compute_metrics(con, year, filters, baselines=baselines, until=until)[key]
+
+
+def years_with_data(con: Any) -> list[str]:
+    """Every academic year with at least one activity anywhere in the hub, oldest first."""
+    with con.cursor() as cur:
+        rows = cur.execute(
+            f"SELECT DISTINCT {_YEAR_SQL} AS ay FROM activities a ORDER BY ay"  # noqa: S608 - safe: fixed SQL
+        ).fetchall()
+    return [year_label(int(r[0])) for r in rows]
+
+
+def trend_metrics(
+    con: Any, filters: Filters | None = None, *, baselines: Mapping[str, float] | None = None
+) -> dict[str, dict[str, MetricValue]]:
+    """Every metric for every academic year with data in the hub (oldest first), in one pass.
+
+    The years are those with activities anywhere in the hub, so a filtered trend has the
+    same years as the whole hub's (0 where the filter has none).
+    """
+    filters = filters or Filters()
+    years = years_with_data(con)
+    with con.cursor() as cur:
+        totals = _activity_totals(cur, filters, None, None)
+        schools = _school_totals(cur, filters)
+    out: dict[str, dict[str, MetricValue]] = {}
+    for label in years:
+        start = parse_year(label)
+        out[label] = _assemble(totals.get(start), totals.get(start - 1), schools, baselines)
+    return out
+
+
+def trend(
+    con: Any,
+    key: str,
+    filters: Filters | None = None,
+    *,
+    baselines: Mapping[str, float] | None = None,
+) -> list[tuple[str, MetricValue]]:
+    """One metric for every academic year with data in the hub: [(year, value), ...]."""
+    metric(key)
+    every = trend_metrics(con, filters, baselines=baselines)
+    return [(label, values[key]) for label, values in every.items()]
+
+
+def cold_spot_school_list(
+    con: Any, year: str, filters: Filters | None = None
+) -> list[ColdSpotSchool]:
+    """The state-funded schools (of the LA, when filtered) with no activity in scope, by name."""
+    filters = filters or Filters()
+    first, hi = year_bounds(parse_year(year))
+    where, params = _activity_where(filters, first, hi)
+    school_where, school_params = _school_where(filters)
+    sql = f"""
+        SELECT s.urn, s.name, s.phase, s.local_authority, s.district, s.pupils, s.fsm_percent
+        FROM schools s
+        WHERE {school_where}
+          AND NOT EXISTS (
+              SELECT 1 FROM activities a WHERE a.school_urn = s.urn AND {where}
+          )
+        ORDER BY s.name, s.urn
+    """  # noqa: S608 - safe: clauses from fixed lists in this module; values are parameters
+    with con.cursor() as cur:
+        rows = cur.execute(sql, [*school_params, *params]).fetchall()
+    return [ColdSpotSchool(*row) for row in rows]
+
+
+# --- the queries --------------------------------------------------------------------------
+
+_YEAR_SQL = "year(a.start_date) - CASE WHEN month(a.start_date) < 9 THEN 1 ELSE 0 END"
+_SCHOOL_AGE_SQL = "(" + ", ".join(f"'{b}'" for b in SCHOOL_AGE_BANDS) + ")"  # safe: constants
+_NOT_A_GENRE_SQL = "(" + ", ".join(f"'{g}'" for g in NOT_A_GENRE) + ")"  # safe: constants
+
+
+def _activity_where(filters: Filters, lo: date | None, hi: date | None) -> tuple[str, list[Any]]:
+    """WHERE clauses over `activities a` for a date range and the filters, with parameters."""
+    clauses: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if lo is not None:
+        clauses.append("a.start_date >= ?")
+        params.append(lo)
+    if hi is not None:
+        clauses.append("a.start_date < ?")
+        params.append(hi)
+    if filters.partner_id is not None:
+        clauses.append("a.partner_id = ?")
+        params.append(filters.partner_id)
+    if filters.local_authority is not None:
+        clauses.append("a.school_urn IN (SELECT urn FROM schools WHERE local_authority = ?)")
+        params.append(filters.local_authority)
+    if filters.age_band is not None:
+        clauses.append("a.age_band = ?")
+        params.append(filters.age_band)
+    return " AND ".join(clauses), params
+
+
+def _school_where(filters: Filters) -> tuple[str, list[Any]]:
+    if filters.local_authority is not None:
+        return "s.state_funded AND s.local_authority = ?", [filters.local_authority]
+    return "s.state_funded", []
+
+
+def _activity_totals(
+    cur: Any, filters: Filters, lo: date | None, hi: date | None
+) -> dict[int, dict[str, Any]]:
+    """Every activity aggregate of the registry, by academic year (start year), in one query."""
+    where, params = _activity_where(filters, lo, hi)
+    columns = ",\n".join(
+        f"coalesce({expr}, 0) AS {name}"
+        for name, expr in ACTIVITY_PARTS  # safe: registry
+    )
+    sql = f"""
+        WITH school AS (
+            SELECT urn, bool_or(state_funded) AS state_funded FROM schools GROUP BY urn
+        ),
+        scope AS (
+            SELECT {_YEAR_SQL} AS ay,
+                   a.partner_id, a.activity_type, a.genre, a.level, a.school_urn, a.age_band,
+                   a.participants, a.new_participants, a.continuing_from_wcet,
+                   a.fsm, a.send, a.lac, a.global_majority,
+                   a.age_band IN {_SCHOOL_AGE_SQL} AS school_age,
+                   s.urn IS NOT NULL AS known_school,
+                   coalesce(s.state_funded, false) AS state_school
+            FROM activities a LEFT JOIN school s ON s.urn = a.school_urn
+            WHERE {where}
+        ),
+        totals AS (
+            SELECT ay, count(*) AS rows, {columns} FROM scope GROUP BY ay
+        ),
+        genres AS (
+            SELECT ay, genre, sum(participants) AS n, genre NOT IN {_NOT_A_GENRE_SQL} AS counted
+            FROM scope WHERE genre IS NOT NULL GROUP BY ay, genre
+        ),
+        genre_shares AS (
+            SELECT ay, counted,
+                   CASE WHEN counted AND n > 0
+                        THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY ay)
+                   END AS p
+            FROM genres
+        ),
+        genre_summary AS (
+            SELECT ay, count(*) FILTER (WHERE counted) AS genre_count,
+                   count(p) AS genre_k, -sum(p * ln(p)) AS genre_h
+            FROM genre_shares GROUP BY ay
+        )
+        SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,
+               coalesce(g.genre_k, 0) AS genre_k, g.genre_h
+        FROM totals t LEFT JOIN genre_summary g USING (ay)
+        ORDER BY t.ay
+    """  # noqa: S608 - safe: columns from the registry, clauses from fixed lists; values are params
+    result = cur.execute(sql, params)
+    names = [d[0] for d in result.description]
+    return {int(row[0]): dict(zip(names, row, strict=True)) for row in result.fetchall()}
+
+
+def _school_totals(cur: Any, filters: Filters) -> dict[str, Any]:
+    """Every schools-list aggregate of the registry (state-funded schools of the area)."""
+    where, params = _school_where(filters)
+    columns = ", ".join(
+        f"coalesce({expr}, 0) AS {name}"
+        for name, expr in SCHOOL_PARTS  # safe: registry
+    )
+    sql = f"SELECT {columns} FROM schools s WHERE {where}"  # noqa: S608 - safe: registry SQL
+    result = cur.execute(sql, params)
+    names = [d[0] for d in result.description]
+    row = result.fetchone()
+    return dict(zip(names, row, strict=True)) if row else {}
+
+
+# --- from aggregates to values ------------------------------------------------------------
+
+_EMPTY: dict[str, Any] = {
+    **{name: 0 for name, _ in ACTIVITY_PARTS},
+    "rows": 0,
+    "genre_count": 0,
+    "genre_k": 0,
+    "genre_h": None,
+}
+
+
+def _ratio(numerator: Number | None, denominator: Number | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _num(value: Any) -> Number:
+    """A DuckDB number (int, HUGEINT or double) as a plain int or float."""
+    if isinstance(value, float):
+        return value
+    return int(value)
+
+
+def _assemble(
+    year_row: dict[str, Any] | None,
+    prev_row: dict[str, Any] | None,
+    school_row: dict[str, Any],
+    baselines: Mapping[str, float] | None,
+) -> dict[str, MetricValue]:
+    """The registry's metrics from one year's aggregates, the year before's and the schools'."""
+    row = year_row or _EMPTY
+    prev = prev_row or _EMPTY
+    rows = int(row["rows"])
+    out: dict[str, MetricValue] = {}
+    for m in METRICS.values():
+        key = m.key
+        part = [name for name, _ in m.parts]
+        if m.kind == "count":
+            source = school_row if m.source == "schools" else row
+            value = _num(source[part[0]])
+            out[key] = MetricValue(key, value, rows=None if m.source == "schools" else rows)
+        elif m.kind == "count_skipped":
+            out[key] = MetricValue(key, _num(row[part[0]]), skipped=int(row[part[1]]), rows=rows)
+        elif m.kind == "breakdown":
+            bands = {band: int(row[f"band_{band}"]) for band in AGE_BANDS}
+            out[key] = MetricValue(key, bands, rows=rows)
+        elif m.kind == "ratio":
+            source = school_row if m.source == "schools" else row
+            num, den = _num(source[part[0]]), _num(source[part[1]])
+            out[key] = MetricValue(
+                key,
+                _ratio(num, den),
+                num,
+                den,
+                int(source[part[2]]),
+                rows=None if m.source == "schools" else rows,
+            )
+        elif m.kind == "coverage":
+            engaged, total = out[m.uses[0]].value, out[m.uses[1]].value
+            assert isinstance(engaged, int) and isinstance(total, int)
+            out[key] = MetricValue(
+                key, _ratio(engaged, total), engaged, total, int(row[part[0]]), rows=rows
+            )
+        elif m.kind == "difference":
+            total, engaged = out[m.uses[0]].value, out[m.uses[1]].value
+            assert isinstance(engaged, int) and isinstance(total, int)
+            out[key] = MetricValue(key, total - engaged, rows=rows)
+        elif m.kind == "representation":
+            share, base = out[m.uses[0]], out[m.uses[1]]
+            num, den = _float_or_none(share.value), _float_or_none(base.value)
+            out[key] = MetricValue(key, _ratio(num, den), num, den, share.skipped, rows=rows)
+        elif m.kind == "external":
+            share = out[m.uses[0]]
+            num = _float_or_none(share.value)
+            den = (baselines or {}).get("global_majority_share")
+            out[key] = MetricValue(key, _ratio(num, den), num, den, share.skipped, rows=rows)
+        elif m.kind == "genre_count":
+            out[key] = MetricValue(key, int(row["genre_count"]), rows=rows)
+        elif m.kind == "evenness":
+            k = int(row["genre_k"])
+            value = 0.0 if k <= 1 else float(row["genre_h"]) / math.log(k)
+            out[key] = MetricValue(key, value, skipped=int(row[part[0]]), rows=rows)
+        elif m.kind == "continuation":
+            num = _num(row[part[0]])
+            den = _num(prev[m.uses[0]])
+            value = _ratio(num, den) if int(row[part[1]]) > 0 else None
+            out[key] = MetricValue(key, value, num, den, int(row[part[2]]), rows=rows)
+        else:  # pragma: no cover - the registry's kinds are all handled above
+            raise AssertionError(m.kind)
+    return out
+
+
+def _float_or_none(value: Value) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

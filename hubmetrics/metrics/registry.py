@@ -1,0 +1,419 @@
+"""Every activity metric of the hub, defined once: key, label, unit, meaning and SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hubmetrics.contract import AGE_BANDS
+
+# count: a whole number; share: a part of a whole, 0 to 1; rate: like a share but it can pass 1;
+# ratio: 1.0 means "in proportion"; index: 0 to 1 (evenness); breakdown: counts by age band.
+Unit = Literal["count", "share", "rate", "ratio", "index", "breakdown"]
+Kind = Literal[
+    "count",  # a sum or a number of things
+    "count_skipped",  # a sum over the rows where the column is recorded, reporting the others
+    "breakdown",  # participations for each age band
+    "ratio",  # numerator / denominator, both from the same query
+    "coverage",  # schools_engaged / state_schools
+    "difference",  # state_schools - schools_engaged
+    "representation",  # a share / its baseline
+    "external",  # a share / the goals file's [baselines] value
+    "genre_count",
+    "evenness",
+    "continuation",  # continuing_from_wcet in Y / wcet_pupils in Y-1
+]
+Source = Literal["activities", "schools", "derived"]
+
+SCHOOL_AGE_BANDS = ("ks1", "ks2", "ks3", "ks4", "ks5")
+INSTRUMENTAL_TYPES = ("tuition_individual", "tuition_small_group", "tuition_large_group")
+SINGING_TYPES = ("choir", "singing")
+ENSEMBLE_TYPES = ("ensemble", "choir")
+# Genres that are not one genre: left out of genre_count and genre_evenness.
+NOT_A_GENRE = ("other", "mixed")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # safe: constants from this module
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    """One metric: what it is called, what it means, and the SQL it is computed by.
+
+    `parts` are (column, SQL aggregate) pairs evaluated over the activities in scope
+    (source `activities`) or over the current state-funded schools (source `schools`);
+    a missing sum is 0. `uses` names the metrics a derived metric is made from.
+    `reports` says which of numerator, denominator and skipped it reports beside its value.
+    """
+
+    key: str
+    label: str
+    unit: Unit
+    kind: Kind
+    source: Source
+    definition: str
+    parts: tuple[tuple[str, str], ...] = ()
+    uses: tuple[str, ...] = ()
+    reports: tuple[str, ...] = ()
+    sql_note: str = ""
+
+    @property
+    def sql(self) -> str:
+        """The SQL of this metric as shown on the methods page."""
+        lines = [f"{name} = {expr}" for name, expr in self.parts]
+        if self.sql_note:
+            lines.append(self.sql_note)
+        return "\n".join(lines)
+
+
+def _sum(where: str | None = None) -> str:
+    return f"sum(participants) FILTER (WHERE {where})" if where else "sum(participants)"
+
+
+_RATIO = ("numerator", "denominator", "skipped")
+
+
+def _share(name: str, column: str, school_age: bool, label: str, meaning: str) -> MetricDef:
+    scope = "school_age AND " if school_age else ""
+    return MetricDef(
+        key=f"{name}_share",
+        label=label,
+        unit="share",
+        kind="ratio",
+        source="activities",
+        definition=meaning,
+        parts=(
+            (f"{name}_num", f"sum({column}) FILTER (WHERE {scope}{column} IS NOT NULL)"),
+            (f"{name}_den", _sum(f"{scope}{column} IS NOT NULL")),
+            (f"{name}_skipped", f"count(*) FILTER (WHERE {scope}{column} IS NULL)"),
+        ),
+        reports=_RATIO,
+    )
+
+
+def _baseline(name: str, column: str, label: str, meaning: str) -> MetricDef:
+    known = f"pupils IS NOT NULL AND {column} IS NOT NULL"
+    return MetricDef(
+        key=f"{name}_baseline",
+        label=label,
+        unit="share",
+        kind="ratio",
+        source="schools",
+        definition=meaning,
+        parts=(
+            (f"{name}_base_num", f"sum(pupils * {column} / 100) FILTER (WHERE {known})"),
+            (f"{name}_base_den", f"sum(pupils) FILTER (WHERE {known})"),
+            (f"{name}_base_skipped", f"count(*) FILTER (WHERE NOT ({known}))"),
+        ),
+        reports=_RATIO,
+    )
+
+
+def _representation(name: str, label: str, meaning: str) -> MetricDef:
+    return MetricDef(
+        key=f"{name}_representation",
+        label=label,
+        unit="ratio",
+        kind="representation",
+        source="derived",
+        definition=meaning,
+        uses=(f"{name}_share", f"{name}_baseline"),
+        reports=_RATIO,
+        sql_note=f"{name}_share.value / {name}_baseline.value",
+    )
+
+
+def _sum_metric(key: str, label: str, definition: str, where: str | None = None) -> MetricDef:
+    return MetricDef(
+        key=key,
+        label=label,
+        unit="count",
+        kind="count",
+        source="activities",
+        definition=definition,
+        parts=((key, _sum(where)),),
+    )
+
+
+def _skipping_count(key: str, label: str, column: str, skipped: str) -> MetricDef:
+    return MetricDef(
+        key=key,
+        label=label,
+        unit="count",
+        kind="count_skipped",
+        source="activities",
+        definition=f"Σ {column} over the rows where it is recorded; rows where it is blank are "
+        "skipped and counted. (If no row records it the sum is 0 and every row is skipped.)",
+        parts=((key, f"sum({column})"), (skipped, f"count(*) FILTER (WHERE {column} IS NULL)")),
+        reports=("skipped",),
+    )
+
+
+_METRICS: tuple[MetricDef, ...] = (
+    _sum_metric(
+        "participations",
+        "Participations",
+        "Σ participants over every activity in scope. One child in two activities counts "
+        "twice: these are participations, not children.",
+    ),
+    _sum_metric(
+        "cyp_participations",
+        "Children and young people's participations",
+        "Σ participants where the age band is not `adult` (so `mixed` is included).",
+        "age_band <> 'adult'",
+    ),
+    _sum_metric(
+        "early_years_participations",
+        "Early years participations",
+        "Σ participants where the age band is `early_years`.",
+        "age_band = 'early_years'",
+    ),
+    _sum_metric(
+        "school_age_participations",
+        "School-age participations",
+        "Σ participants where the age band is `ks1` to `ks5`.",
+        "school_age",
+    ),
+    _sum_metric(
+        "adult_participations",
+        "Adult participations",
+        "Σ participants where the age band is `adult`.",
+        "age_band = 'adult'",
+    ),
+    MetricDef(
+        key="participations_by_age_band",
+        label="Participations by age band",
+        unit="breakdown",
+        kind="breakdown",
+        source="activities",
+        definition="Σ participants for each of the eight age bands; 0 where there are none.",
+        parts=tuple((f"band_{b}", _sum(f"age_band = '{b}'")) for b in AGE_BANDS),
+    ),
+    _sum_metric(
+        "wcet_pupils",
+        "Whole-class ensemble teaching pupils",
+        "Σ participants of activities of type `wcet`.",
+        "activity_type = 'wcet'",
+    ),
+    _sum_metric(
+        "instrumental_learners",
+        "Instrumental and vocal tuition learners",
+        "Σ participants of individual, small-group and large-group tuition.",
+        f"activity_type IN {_in(INSTRUMENTAL_TYPES)}",
+    ),
+    _sum_metric(
+        "singing_participants",
+        "Singing participants",
+        "Σ participants of activities of type `choir` or `singing`.",
+        f"activity_type IN {_in(SINGING_TYPES)}",
+    ),
+    _sum_metric(
+        "ensemble_members",
+        "Ensemble members",
+        "Σ participants of activities of type `ensemble` or `choir`.",
+        f"activity_type IN {_in(ENSEMBLE_TYPES)}",
+    ),
+    _sum_metric(
+        "advanced_participants",
+        "Advanced-level participants",
+        "Σ participants of activities at level `advanced`.",
+        "level = 'advanced'",
+    ),
+    _sum_metric(
+        "creative_participants",
+        "Creative and music technology participants",
+        "Σ participants where the type is `creative` or the genre is `music_technology`.",
+        "activity_type = 'creative' OR genre = 'music_technology'",
+    ),
+    _sum_metric(
+        "cpd_participants",
+        "School staff trained (CPD)",
+        "Σ participants of activities of type `cpd`: school staff trained.",
+        "activity_type = 'cpd'",
+    ),
+    _skipping_count(
+        "new_participants", "New participants", "new_participants", "new_participants_skipped"
+    ),
+    MetricDef(
+        key="partners_active",
+        label="Partners active",
+        unit="count",
+        kind="count",
+        source="activities",
+        definition="Number of distinct partners with at least one activity in scope.",
+        parts=(("partners_active", "count(DISTINCT partner_id)"),),
+    ),
+    MetricDef(
+        key="state_schools",
+        label="State-funded schools",
+        unit="count",
+        kind="count",
+        source="schools",
+        definition="Number of state-funded schools in the current schools list (in the local "
+        "authority when filtered by one). Partner and age-band filters do not change it.",
+        parts=(("state_schools", "count(DISTINCT urn)"),),
+    ),
+    MetricDef(
+        key="schools_engaged",
+        label="State-funded schools engaged",
+        unit="count",
+        kind="count",
+        source="activities",
+        definition="Number of distinct state-funded schools in the current schools list with "
+        "at least one activity in scope (even one with 0 participants). Independent schools "
+        "and URNs not in the list do not count.",
+        parts=(("schools_engaged", "count(DISTINCT school_urn) FILTER (WHERE state_school)"),),
+    ),
+    MetricDef(
+        key="school_coverage",
+        label="School coverage",
+        unit="share",
+        kind="coverage",
+        source="derived",
+        definition="schools_engaged ÷ state_schools. `skipped` counts the activity rows that "
+        "could not count toward it: no school recorded, or a URN not in the schools list.",
+        parts=(("coverage_skipped", "count(*) FILTER (WHERE NOT known_school)"),),
+        uses=("schools_engaged", "state_schools"),
+        reports=_RATIO,
+        sql_note="schools_engaged / state_schools",
+    ),
+    MetricDef(
+        key="cold_spot_schools",
+        label="Cold-spot schools",
+        unit="count",
+        kind="difference",
+        source="derived",
+        definition="state_schools − schools_engaged: state-funded schools with no activity in "
+        "scope (the list of them is on the schools page).",
+        uses=("state_schools", "schools_engaged"),
+        sql_note="state_schools - schools_engaged",
+    ),
+    _share(
+        "fsm",
+        "fsm",
+        True,
+        "Share on free school meals",
+        "Σ fsm ÷ Σ participants, over school-age rows (ks1–ks5) where fsm is recorded; "
+        "school-age rows where it is blank are skipped.",
+    ),
+    _baseline(
+        "fsm",
+        "fsm_percent",
+        "Area share on free school meals",
+        "Σ (pupils × fsm_percent ÷ 100) ÷ Σ pupils, over the state-funded schools (of the "
+        "local authority when filtered by one) where both are known.",
+    ),
+    _representation(
+        "fsm",
+        "Free school meals representation",
+        "fsm_share ÷ fsm_baseline: 1.0 means children on free school meals take part in "
+        "proportion to their share of the area's pupils.",
+    ),
+    _share(
+        "send",
+        "send",
+        True,
+        "Share with SEND",
+        "Σ send ÷ Σ participants, over school-age rows (ks1–ks5) where send is recorded; "
+        "school-age rows where it is blank are skipped.",
+    ),
+    _baseline(
+        "send",
+        "send_percent",
+        "Area share with SEND",
+        "Σ (pupils × send_percent ÷ 100) ÷ Σ pupils, over the state-funded schools (of the "
+        "local authority when filtered by one) where both are known.",
+    ),
+    _representation(
+        "send",
+        "SEND representation",
+        "send_share ÷ send_baseline: 1.0 means children with SEND take part in proportion to "
+        "their share of the area's pupils.",
+    ),
+    _skipping_count("lac_participants", "Looked-after children taking part", "lac", "lac_skipped"),
+    _share(
+        "global_majority",
+        "global_majority",
+        False,
+        "Global majority share",
+        "Σ global_majority ÷ Σ participants, over every row (all age bands) where "
+        "global_majority is recorded; rows where it is blank are skipped.",
+    ),
+    MetricDef(
+        key="global_majority_representation",
+        label="Global majority representation",
+        unit="ratio",
+        kind="external",
+        source="derived",
+        definition="global_majority_share ÷ the area's share in the goals file's [baselines] "
+        "global_majority_share; no data when that is missing or 0.",
+        uses=("global_majority_share",),
+        reports=_RATIO,
+        sql_note="global_majority_share.value / [baselines] global_majority_share",
+    ),
+    MetricDef(
+        key="genre_count",
+        label="Genres offered",
+        unit="count",
+        kind="genre_count",
+        source="activities",
+        definition="Number of distinct genres recorded on activities in scope, other than "
+        "`other` and `mixed` (an activity with 0 participants still counts its genre).",
+        sql_note=f"count(DISTINCT genre) FILTER (WHERE genre NOT IN {_in(NOT_A_GENRE)})",
+    ),
+    MetricDef(
+        key="genre_evenness",
+        label="Genre evenness",
+        unit="index",
+        kind="evenness",
+        source="activities",
+        definition="Shannon evenness of Σ participants across genres: H ÷ ln(k), where p is "
+        "each genre's share of participants, H = −Σ p ln p and k is the number of genres with "
+        "participants; 0 when k ≤ 1. `other` and `mixed` are left out (as in genre_count); "
+        "rows with no genre are skipped and counted.",
+        parts=(("genre_skipped", "count(*) FILTER (WHERE genre IS NULL)"),),
+        reports=("skipped",),
+        sql_note=f"per genre g NOT IN {_in(NOT_A_GENRE)} with n_g = sum(participants) > 0: "
+        "p_g = n_g / Σ n; H = -Σ p_g ln(p_g); value = H / ln(k)",
+    ),
+    MetricDef(
+        key="continuation_rate",
+        label="Continuation from whole-class teaching",
+        unit="rate",
+        kind="continuation",
+        source="activities",
+        definition="Σ continuing_from_wcet in the year ÷ wcet_pupils in the year before (same "
+        "filters). Rows where continuing_from_wcet is blank are skipped and counted; no data "
+        "when the year before had no wcet pupils or no row of the year records it.",
+        parts=(
+            ("continuing", "sum(continuing_from_wcet)"),
+            ("continuing_recorded", "count(continuing_from_wcet)"),
+            ("continuing_skipped", "count(*) FILTER (WHERE continuing_from_wcet IS NULL)"),
+        ),
+        uses=("wcet_pupils",),
+        reports=_RATIO,
+        sql_note="continuing (year Y) / wcet_pupils (year Y-1)",
+    ),
+)
+
+METRICS: dict[str, MetricDef] = {m.key: m for m in _METRICS}
+METRIC_KEYS: tuple[str, ...] = tuple(METRICS)
+
+# Every SQL aggregate over the activities in scope, by column name (one query computes all).
+ACTIVITY_PARTS: tuple[tuple[str, str], ...] = tuple(
+    part for m in _METRICS if m.source in ("activities", "derived") for part in m.parts
+)
+SCHOOL_PARTS: tuple[tuple[str, str], ...] = tuple(
+    part for m in _METRICS if m.source == "schools" for part in m.parts
+)
+
+
+def metric(key: str) -> MetricDef:
+    """The definition of the metric called `key`, or a KeyError that lists the keys."""
+    try:
+        return METRICS[key]
+    except KeyError:
+        raise KeyError(
+            f"{key!r} is not a metric; the metrics are: {', '.join(METRIC_KEYS)}."
+        ) from None
