@@ -68,7 +68,9 @@ def rollback(con: store.Connection, batch_id: int, *, user: str | None = None) -
     current activities depend on partners that only this batch added.
     """
     with store.write_transaction(con) as cur:
-        row = cur.execute("SELECT kind, status FROM batch WHERE batch_id = ?", [batch_id]).fetchone()
+        row = cur.execute(
+            "SELECT kind, status FROM batch WHERE batch_id = ?", [batch_id]
+        ).fetchone()
         if row is None:
             raise RollbackRefused(f"There is no batch {batch_id}.")
         kind, status = row
@@ -103,10 +105,12 @@ def rollback(con: store.Connection, batch_id: int, *, user: str | None = None) -
                     "Roll back those activity returns first."
                 )
         removed_row = cur.execute(
-            f"DELETE FROM {table} WHERE batch_id = ?", [batch_id]  # safe: fixed name
+            f"DELETE FROM {table} WHERE batch_id = ?",
+            [batch_id],  # safe: fixed name
         ).fetchone()
         cur.execute(
-            f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = ?", [batch_id]  # safe: fixed
+            f"UPDATE {table} SET replaced_by = NULL WHERE replaced_by = ?",
+            [batch_id],  # safe: fixed
         )
         cur.execute(
             "UPDATE batch SET status = 'rolled_back', rolled_back_at = now(), rolled_back_by = ? "

@@ -25,8 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hubmetrics",
         description="Reach and goals of a music education hub: load returns, query, report.",
     )
-    parser.add_argument("--db", help="the DuckDB database file (default: $HUBMETRICS_DB or "
-                        "data/hub.duckdb)")
+    parser.add_argument(
+        "--db", help="the DuckDB database file (default: $HUBMETRICS_DB or data/hub.duckdb)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("init", help="create or upgrade the database")
@@ -65,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         log = _log_bug()
-        print(f"hubmetrics: an internal error stopped this command; details are in {log}",
-              file=sys.stderr)
+        print(
+            f"hubmetrics: an internal error stopped this command; details are in {log}",
+            file=sys.stderr,
+        )
         return 3
 
 
@@ -76,8 +79,10 @@ def _run(args: argparse.Namespace) -> int:
         return _query(args)
     if command == "init":
         con = store.connect(args.db)
-        print(f"Database ready at {config.db_path(args.db)} (schema version "
-              f"{store.schema_version(con)}).")
+        print(
+            f"Database ready at {config.db_path(args.db)} (schema version "
+            f"{store.schema_version(con)})."
+        )
         return 0
     if command == "load":
         return _load(args)
@@ -90,8 +95,10 @@ def _run(args: argparse.Namespace) -> int:
         except RollbackRefused as exc:
             print(f"Not rolled back: {exc}", file=sys.stderr)
             return 1
-        print(f"Rolled back batch {args.batch}: {removed} rows removed; the rows it had "
-              "replaced are current again.")
+        print(
+            f"Rolled back batch {args.batch}: {removed} rows removed; the rows it had "
+            "replaced are current again."
+        )
         return 0
     if command == "demo":
         return _demo(args)
@@ -108,28 +115,40 @@ def _load(args: argparse.Namespace) -> int:
     size = path.stat().st_size
     limit = config.max_upload_bytes()
     if size > limit:
-        print(f"Refused: {path.name} is {size / 1_048_576:.1f} MB, over the upload limit of "
-              f"{limit / 1_048_576:.0f} MB. Nothing was loaded.", file=sys.stderr)
+        print(
+            f"Refused: {path.name} is {size / 1_048_576:.1f} MB, over the upload limit of "
+            f"{limit / 1_048_576:.0f} MB. Nothing was loaded.",
+            file=sys.stderr,
+        )
         return 1
     con = store.connect(args.db)
-    result = load_file(con, args.kind, path.read_bytes(), file_name=path.name,
-                       partner_id=args.partner, submitted_by=args.user)
+    result = load_file(
+        con,
+        args.kind,
+        path.read_bytes(),
+        file_name=path.name,
+        partner_id=args.partner,
+        submitted_by=args.user,
+    )
     if args.errors:
         Path(args.errors).write_text(problems_csv(result.problems), encoding="utf-8")
     if result.accepted:
-        print(f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
-              f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings).")
+        print(
+            f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
+            f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings)."
+        )
         for w in result.warnings[:PRINTED_PROBLEMS]:
             print(f"  warning: {w.describe()}")
         return 0
     total = len(result.errors) + result.more_errors
-    print(f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; "
-          "nothing was loaded.", file=sys.stderr)
+    print(
+        f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; nothing was loaded.",
+        file=sys.stderr,
+    )
     for p in result.problems[:PRINTED_PROBLEMS]:
         print(f"  {p.severity}: {p.describe()}", file=sys.stderr)
     if len(result.problems) > PRINTED_PROBLEMS or result.more_errors:
-        print("  … more problems not shown; use --errors OUT.csv to get them all.",
-              file=sys.stderr)
+        print("  … more problems not shown; use --errors OUT.csv to get them all.", file=sys.stderr)
     return 1
 
 
@@ -139,12 +158,16 @@ def _batches(args: argparse.Namespace) -> int:
     if not batches:
         print("No batches loaded yet.")
         return 0
-    print(f"{'batch':>5}  {'kind':<10} {'partner':<16} {'rows':>7} {'replaced':>8} "
-          f"{'warnings':>8}  {'status':<11} {'when':<16}  file")
+    print(
+        f"{'batch':>5}  {'kind':<10} {'partner':<16} {'rows':>7} {'replaced':>8} "
+        f"{'warnings':>8}  {'status':<11} {'when':<16}  file"
+    )
     for b in batches:
-        print(f"{b.batch_id:>5}  {b.kind:<10} {b.partner_id or '':<16} {b.rows_loaded:>7} "
-              f"{b.rows_replaced:>8} {b.warnings:>8}  {b.status:<11} "
-              f"{b.submitted_at:%d/%m/%Y %H:%M}  {b.file_name}")
+        print(
+            f"{b.batch_id:>5}  {b.kind:<10} {b.partner_id or '':<16} {b.rows_loaded:>7} "
+            f"{b.rows_replaced:>8} {b.warnings:>8}  {b.status:<11} "
+            f"{b.submitted_at:%d/%m/%Y %H:%M}  {b.file_name}"
+        )
     return 0
 
 
@@ -168,8 +191,10 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"hubmetrics: {exc}", file=sys.stderr)
         return 1
     rows = sum(r.rows for r in results)
-    print(f"Demo database built at {config.db_path(args.db)}: {len(results)} batches, "
-          f"{rows} rows. The data is synthetic.")
+    print(
+        f"Demo database built at {config.db_path(args.db)}: {len(results)} batches, "
+        f"{rows} rows. The data is synthetic."
+    )
     return 0
 
 

@@ -189,7 +189,7 @@ ACTIVITIES = FileKind(
         *(
             Rule(
                 name,
-                f"{name} > participants",
+                f"{name} > participants AND participants >= 0",
                 f"{name} is larger than participants for this activity; "
                 f"it counts some of the participants, so it cannot be more than them.",
             )
@@ -208,12 +208,13 @@ ACTIVITIES = FileKind(
         ),
         Rule(
             "male",
-            "female + male > participants",
+            "female + male > participants AND participants >= 0 AND female <= participants "
+            "AND male <= participants",
             "female + male is larger than participants. Each child is counted at most once.",
         ),
         Rule(
             "ehcp",
-            "ehcp > coalesce(send, participants)",
+            "ehcp > coalesce(send, participants) AND coalesce(send, participants) >= 0",
             "ehcp is larger than send (children with an EHCP are part of the SEND count), "
             "or larger than participants when send is blank.",
         ),

@@ -234,9 +234,7 @@ def data_version(con: Connection) -> int:
 
 
 @contextmanager
-def write_transaction(
-    con: Connection, cursor: Connection | None = None
-) -> Iterator[Connection]:
+def write_transaction(con: Connection, cursor: Connection | None = None) -> Iterator[Connection]:
     """The one way to write: hold the writer lock, run in one transaction, bump the version.
 
     Any exception rolls everything back; nothing is half-written. Pass `cursor` to write

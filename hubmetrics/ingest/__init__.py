@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from hubmetrics import config, store
-from hubmetrics.contract import FileKind, file_kind
+from hubmetrics.contract import file_kind
+from hubmetrics.ingest import validate
 from hubmetrics.ingest.apply import apply_batch
-from hubmetrics.ingest.reading import RawFile, UnreadableFile, decode, read_header, read_raw
-from hubmetrics.ingest.validate import Staged, stage
+from hubmetrics.ingest.reading import UnreadableFile, decode, read_header, read_raw
+from hubmetrics.ingest.validate import Staged
 from hubmetrics.problems import Problem
 
 __all__ = ["LoadResult", "check_file", "load_file"]
@@ -62,9 +64,9 @@ def check_file(
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
             source = Path(tmp) / "upload.csv"
             source.write_bytes(data)
-            read = _read(cur, kind, data, source, result)
-            if read is not None:
-                staged = _stage(cur, read, partner_id, result)
+            staged = _read(cur, kind, data, source, partner_id, result)
+            if staged is not None:
+                _check(cur, staged, partner_id, result)
                 if preview_rows:
                     result.preview = _preview(cur, staged, preview_rows)
         result.accepted = not result.errors
@@ -76,29 +78,39 @@ def check_file(
 def load_file(
     con: store.Connection,
     kind: str,
-    data: bytes,
+    data: bytes | Path,
     *,
-    file_name: str = "upload.csv",
+    file_name: str | None = None,
     partner_id: str | None = None,
     submitted_by: str | None = None,
     submitted_at: datetime | None = None,
 ) -> LoadResult:
-    """Validate and load one file as one batch: every row goes in, or none does."""
+    """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
+    or none does."""
+    source = data if isinstance(data, Path) else None
+    content = data.read_bytes() if isinstance(data, Path) else data
+    file_name = file_name or (source.name if source else "upload.csv")
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     folder = store.originals_folder(con)
     folder.mkdir(parents=True, exist_ok=True)
-    sha256 = hashlib.sha256(data).hexdigest()
     stored_name = f"batch-{uuid.uuid4().hex}.csv"
     kept = folder / stored_name
-    # The original is written first, as `.part`, and DuckDB reads that copy. It takes its
-    # final name under the writer lock just before the commit.
+    # The original is kept first, as `.part`; it takes its final name under the writer lock
+    # just before the commit. Given a path, DuckDB reads that file while a thread writes the
+    # copy and hashes it; given bytes, DuckDB reads the copy.
     part = folder / (stored_name + ".part")
+    keeping = _Keeper(content, part)
+    if source is None:
+        keeping.run()
+    else:
+        keeping.start()
     cur = con.cursor()
     try:
-        part.write_bytes(data)
-        read = _read(cur, kind, data, part, result)
-        if read is None:
+        staged = _read(cur, kind, content, source or part, partner_id, result)
+        keeping.join()
+        if staged is None:
             return result
+        sha256 = keeping.sha256
         with store.write_transaction(con, cur):
             previous = cur.execute(
                 "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
@@ -116,7 +128,7 @@ def load_file(
                     )
                 )
                 raise _Refused
-            staged = _stage(cur, read, partner_id, result)
+            _check(cur, staged, partner_id, result)
             if result.errors:
                 raise _Refused
             part.rename(kept)
@@ -127,7 +139,7 @@ def load_file(
                 file_name=file_name,
                 stored_name=stored_name,
                 sha256=sha256,
-                file_bytes=len(data),
+                file_bytes=len(content),
                 encoding=result.encoding,
                 submitted_by=submitted_by,
                 submitted_at=submitted_at,
@@ -139,21 +151,44 @@ def load_file(
         kept.unlink(missing_ok=True)
         raise
     finally:
+        keeping.join()
         part.unlink(missing_ok=True)
         cur.close()
     return result
 
 
-@dataclass
-class _ReadFile:
-    spec: FileKind
-    raw: RawFile
+class _Keeper(threading.Thread):
+    """Writes the kept copy of an upload and hashes it (hashing and I/O release the GIL)."""
+
+    def __init__(self, content: bytes, part: Path) -> None:
+        super().__init__(daemon=True)
+        self.content, self.part, self.sha256 = content, part, ""
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.part.write_bytes(self.content)
+            self.sha256 = hashlib.sha256(self.content).hexdigest()
+        except BaseException as exc:  # re-raised by join() in the loading thread
+            self.error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.is_alive():
+            super().join(timeout)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def _read(
-    cur: store.Connection, kind: str, data: bytes, source: Path, result: LoadResult
-) -> _ReadFile | None:
-    """Decode and read `data` (already written at `source`) into a raw temp table."""
+    cur: store.Connection,
+    kind: str,
+    data: bytes,
+    source: Path,
+    partner_id: str | None,
+    result: LoadResult,
+) -> Staged | None:
+    """Decode `data` (already written at `source`) and read it, typed, into a temp table."""
     try:
         spec = file_kind(kind)
     except ValueError as exc:
@@ -176,35 +211,48 @@ def _read(
         encoding, text = decode(data)
         result.encoding = encoding
         header = read_header(text)
+        staged = validate.plan(header, spec, f"{table}_typed")
+        result.shape = staged.shape
+        if staged.errors:
+            result.errors += staged.errors
+            result.warnings += staged.warnings
+            return None
+        if staged.shape == "hub":
+            select, inner, params = validate.typed_select(staged, len(header), partner_id)
+        else:
+            select, inner, params = "*", "*", []
         if encoding in ("utf-8", "utf-8-sig"):
-            raw = read_raw(cur, source, data, header, table)
+            raw = read_raw(cur, source, data, header, table, select, inner, params)
         else:
             # DuckDB reads UTF-8; the kept original stays byte for byte as sent.
             text_bytes = text.encode("utf-8")
             readable = source.with_name(source.name + ".utf8")
             readable.write_bytes(text_bytes)
             try:
-                raw = read_raw(cur, readable, text_bytes, header, table)
+                raw = read_raw(cur, readable, text_bytes, header, table, select, inner, params)
             finally:
                 readable.unlink(missing_ok=True)
     except UnreadableFile as exc:
         result.errors.append(exc.problem)
         return None
     result.errors += raw.problems
-    return _ReadFile(spec, raw)
+    if staged.shape == "hub":
+        staged.table, staged.built = raw.table, True
+    else:
+        validate.stage_gias(cur, raw.table, header, staged)
+    return staged
 
 
-def _stage(
-    cur: store.Connection, read: _ReadFile, partner_id: str | None, result: LoadResult
-) -> Staged:
-    """Check the raw table against the contract and the current data; fill `result`."""
-    staged = stage(cur, read.raw.table, read.raw.header, read.spec, partner_id)
-    result.shape = staged.shape
+def _check(
+    cur: store.Connection, staged: Staged, partner_id: str | None, result: LoadResult
+) -> None:
+    """Check the typed upload against the contract and the current data; fill `result`."""
+    if staged.built:
+        validate.check(cur, staged, partner_id)
     result.rows, result.rows_ignored = staged.rows, staged.ignored
     result.errors += staged.errors
     result.warnings += staged.warnings
     result.more_errors = staged.more_errors
-    return staged
 
 
 def _preview(cur: store.Connection, staged: Staged, rows: int) -> list[dict[str, object]]:

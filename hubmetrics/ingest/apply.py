@@ -38,7 +38,9 @@ def apply_batch(
 
     if kind.name == "schools":
         # A schools list is a snapshot: it replaces the whole current list.
-        replaced_sql = f"UPDATE {table} SET replaced_by = ? WHERE replaced_by IS NULL"  # safe: fixed
+        replaced_sql = (
+            f"UPDATE {table} SET replaced_by = ? WHERE replaced_by IS NULL"  # safe: fixed
+        )
         replaced_params: list[object] = [batch_id]
     else:
         match = " AND ".join(f"r.{k} = s.{k}" for k in kind.key)
@@ -56,7 +58,7 @@ def apply_batch(
     ]
     cur.execute(
         f"INSERT INTO {table} (batch_id, replaced_by, source_line, {', '.join(names)}) "  # safe: contract names
-        f"SELECT ?, NULL, line, {', '.join(values)} FROM {t} WHERE NOT is_empty ORDER BY line",
+        f"SELECT ?, NULL, line, {', '.join(values)} FROM {t} WHERE NOT is_empty",
         [batch_id],
     )
     batch_partner = partner_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +59,8 @@ class RawFile:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (encoding, text) for UTF-8 (with or without BOM) or Windows-1252 bytes.
+    """Return (encoding, text) for UTF-8 (with or without BOM) or Windows-1252 bytes; for
+    plain ASCII, the text is the header line alone.
 
     Raises UnreadableFile, with a message a person can act on, for anything else.
     """
@@ -96,6 +97,10 @@ def decode(data: bytes) -> tuple[str, str]:
                 "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'.",
             )
         )
+    if data.isascii():
+        # Most returns are plain ASCII: valid UTF-8 without decoding it all. Only the header
+        # is ever needed as text.
+        return "utf-8", data[: data.find(b"\n") if b"\n" in data else len(data)].decode()
     try:
         text = data.decode("utf-8")
         return ("utf-8-sig" if text.startswith("\ufeff") else "utf-8"), text.lstrip("\ufeff")
@@ -143,17 +148,27 @@ def read_header(text: str) -> list[str]:
 
 
 def read_raw(
-    con: Connection, source: Path, text_bytes: bytes, header: list[str], table: str
+    con: Connection,
+    source: Path,
+    text_bytes: bytes,
+    header: list[str],
+    table: str,
+    select: str = "*",
+    inner: str = "*",
+    params: Sequence[object] = (),
 ) -> RawFile:
-    """Read `source` (UTF-8) into temp table `table` (line, c0..cN VARCHAR).
+    """Read `source` (UTF-8) as `SELECT select FROM (SELECT inner FROM cells)` into temp table
+    `{table}_read`, and make the view
+    `table` over it with `line`, the line of each row in the file (the header is line 1).
 
-    `text_bytes` are the UTF-8 bytes of the same file, used only to turn DuckDB's byte
-    positions into line numbers. Structural problems come back as Problems.
+    The file's cells are c0..cN (VARCHAR) for `select` to use. `text_bytes` are the file's
+    UTF-8 bytes, used only to turn DuckDB's byte positions into line numbers. Structural
+    problems (too many cells, broken quotes) come back as Problems.
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
     try:
-        _read_csv(con, source, table, columns, parallel=True)
+        _read_csv(con, source, table, columns, select, inner, params, parallel=True)
     except duckdb.Error as exc:
         if "parallel=false" not in str(exc):
             raise UnreadableFile(
@@ -163,7 +178,7 @@ def read_raw(
         con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
         try:
-            _read_csv(con, source, table, columns, parallel=False)
+            _read_csv(con, source, table, columns, select, inner, params, parallel=False)
         except duckdb.Error as exc2:
             raise UnreadableFile(
                 Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc2)}")
@@ -189,42 +204,54 @@ def read_raw(
             )
         )
 
-    row = con.execute(f"SELECT count(*) FROM {table}_read").fetchone()  # safe: generated
-    rows = int(row[0]) if row else 0
+    row = con.execute(
+        f"SELECT count(*), min(rowid) FROM {table}_read"  # safe: generated
+    ).fetchone()
+    rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
     physical_lines = text_bytes.count(b"\n") + (0 if text_bytes.endswith(b"\n") else 1)
     simple = (
         not reject_rows
-        and re.search(rb"\n\r?\n", text_bytes) is None
+        and text_bytes.find(b"\n\n") < 0
+        and text_bytes.find(b"\n\r\n") < 0
         and physical_lines == rows + 1
     )
-    cells = ", ".join(f"c{i}" for i in range(len(header)))
     if simple:
         # One record per physical line: the record's position gives its line. Row ids are
         # contiguous within one insert but need not start at 0 inside a transaction.
         con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT CAST(rowid - (SELECT min(rowid) FROM "  # safe: generated
-            f"{table}_read) + 2 AS INTEGER) AS line, {cells} FROM {table}_read"
+            f"CREATE TEMP VIEW {table} AS SELECT CAST(rowid - {first_rowid} + 2 AS INTEGER) "  # safe: generated
+            f"AS line, * FROM {table}_read"
         )
     else:
-        _number_lines_exactly(con, source, table, cells, reject_lines)
-    con.execute(f"DROP TABLE {table}_read")  # safe: generated name
+        _number_lines_exactly(con, source, table, reject_lines)
     return RawFile(table=table, header=header, encoding="", rows=rows, problems=problems)
 
 
-def _read_csv(con: Connection, source: Path, table: str, columns: str, *, parallel: bool) -> None:
+def _read_csv(
+    con: Connection,
+    source: Path,
+    table: str,
+    columns: str,
+    select: str,
+    inner: str,
+    params: Sequence[object],
+    *,
+    parallel: bool,
+) -> None:
     con.execute(
-        f"CREATE TEMP TABLE {table}_read AS SELECT * FROM read_csv(?, header = true, "  # safe: generated names
+        f"CREATE TEMP TABLE {table}_read AS SELECT {select} FROM (SELECT {inner} "  # safe: generated names
+        "FROM read_csv(?, header = true, "
         f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
         "null_padding = true, auto_detect = false, ignore_errors = true, "
         f"store_rejects = true, rejects_table = '{table}_rejects', "
         f"rejects_scan = '{table}_scans', max_line_size = {MAX_LINE_BYTES}, "
-        f"parallel = {'true' if parallel else 'false'})",
-        [str(source)],
+        f"parallel = {'true' if parallel else 'false'}))",
+        [*params, str(source)],
     )
 
 
 def _number_lines_exactly(
-    con: Connection, source: Path, table: str, cells: str, reject_lines: list[int]
+    con: Connection, source: Path, table: str, reject_lines: list[int]
 ) -> None:
     """Give each record its first line when records span lines or blank lines were skipped.
 
@@ -263,13 +290,17 @@ def _number_lines_exactly(
         )
     con.execute(
         f"""
-        CREATE TEMP TABLE {table} AS
-        WITH r AS (SELECT row_number() OVER (ORDER BY rowid) AS k, * FROM {table}_read),
-             s AS (SELECT row_number() OVER (ORDER BY line) AS k, line FROM {table}_starts)
-        SELECT coalesce(s.line, -1) AS line, {cells} FROM r LEFT JOIN s USING (k) ORDER BY r.k
+        CREATE TEMP TABLE {table}_lines AS
+        SELECT r.rid, coalesce(s.line, -1) AS line
+        FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS k FROM {table}_read) r
+        LEFT JOIN (SELECT row_number() OVER (ORDER BY line) AS k, line FROM {table}_starts) s
+        USING (k)
         """  # safe: generated names
     )
-    con.execute(f"DROP TABLE {table}_starts")  # safe: generated name
+    con.execute(
+        f"CREATE TEMP VIEW {table} AS SELECT l.line, r.* FROM {table}_read r "  # safe: generated
+        f"JOIN {table}_lines l ON l.rid = r.rowid"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,4 +1,4 @@
-"""Checking a raw upload against the contract, set-based, in DuckDB SQL."""
+"""Checking an upload against the contract, set-based, in DuckDB SQL."""
 
 from __future__ import annotations
 
@@ -16,26 +16,32 @@ from hubmetrics.problems import Problem
 Connection = duckdb.DuckDBPyConnection
 
 MAX_PROBLEMS = 100_000
-_BLANKS = "chr(9) || chr(10) || chr(13) || chr(32) || chr(160)"
+_BLANKS = "'\t\n\r \u00a0'"  # an SQL literal holding the characters themselves
 _SQL_TYPES = {
     "text": "VARCHAR",
     "code": "VARCHAR",
-    "integer": "BIGINT",
+    "integer": "INTEGER",
     "number": "DOUBLE",
     "date": "DATE",
     "enum": "VARCHAR",
     "yesno": "BOOLEAN",
 }
+_INT_RE = r"-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.0+)?"
+_NUMBER_RE = r"-?(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?|\.[0-9]+)"
+_ISO_DATE_RE = "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+_UK_DATE_RE = "[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
 
 
 @dataclass
 class Staged:
-    """A checked upload: temp table `table` holds `line`, `is_empty` and every contract column,
-    typed, under its contract name (and the cleaned text as `v_<name>`)."""
+    """A checked upload. `table` (a table or view) holds `line`, `is_empty` and every contract
+    column typed under its contract name; `bad_<name>` keeps the text of a cell that could not
+    be read as its type, and `raw_<name>` the text of a date cell as written."""
 
     table: str
     kind: FileKind
     shape: str
+    mapping: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     ignored: int = 0
     errors: list[Problem] = field(default_factory=list)
@@ -49,53 +55,108 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
 
 
-def stage(
-    con: Connection, raw_table: str, header: Sequence[str], kind: FileKind, partner_id: str | None
-) -> Staged:
-    """Check the raw table against `kind` and build the typed staging table."""
-    staged = Staged(table=f"{raw_table}_typed", kind=kind, shape="hub")
-    source = raw_table
+def plan(header: Sequence[str], kind: FileKind, table: str) -> Staged:
+    """Decide from the header alone how the file maps onto `kind`, before it is read."""
+    staged = Staged(table=table, kind=kind, shape="hub")
     if kind.name == "schools" and gias.is_gias_header(header):
         staged.shape = "gias"
-        source = f"{raw_table}_hub"
-        notes = gias.gias_to_hub_shape(con, raw_table, header, source)
-        staged.errors += [p for p in notes if p.severity == "error"]
-        staged.warnings += [p for p in notes if p.severity == "warning"]
-        if staged.errors:
-            return staged
-        mapping = {c.name: c.name for c in kind.columns}
-        every_cell = list(mapping.values())
+        staged.mapping = {c.name: c.name for c in kind.columns}
     else:
-        mapping = _map_header(header, kind, staged)
-        every_cell = [f"c{i}" for i in range(len(header))]
+        staged.mapping = _map_header(header, kind, staged)
+    return staged
 
-    if kind.name == "activities":
-        _check_named_partner(con, kind, mapping, partner_id, staged)
-    if staged.errors:
-        return staged
-    _build_typed(con, source, kind, mapping, every_cell, partner_id, staged.table)
+
+def typed_select(
+    staged: Staged, n_cells: int, partner_id: str | None
+) -> tuple[str, str, list[object]]:
+    """(outer select, inner select, params) that type every cell of c0..cN (or of GIAS's
+    hub-shaped columns): `SELECT outer FROM (SELECT inner FROM source)`."""
+    mapping = staged.mapping
+    every_cell = (
+        list(mapping.values()) if staged.shape == "gias" else [f"c{i}" for i in range(n_cells)]
+    )
+    # Entirely empty rows (Excel's trailing ,,,,) are ignored. The test must stay cheap: most
+    # rows are decided by their first cell, and only the rest are looked at whole.
+    cells = ", ".join(every_cell) or "NULL"
+    first = every_cell[0] if every_cell else "NULL"
+    parts = [
+        f"CASE WHEN coalesce({cells}, NULL) IS NULL THEN true "
+        f"WHEN {_clean(first)} IS NOT NULL THEN false "
+        f"ELSE {_clean(f'concat_ws(chr(32), {cells})')} IS NULL END AS is_empty"
+    ]
+    typed: list[str] = []
+    outer: list[str] = []
+    for column in staged.kind.columns:
+        if column.name in mapping:
+            cell = mapping[column.name]
+        elif column.name == "partner_id" and partner_id is not None:
+            cell = "named_partner"
+        else:
+            cell = "CAST(NULL AS VARCHAR)"
+        typed.append(
+            f"CAST({_typed(column, cell)} AS {_SQL_TYPES[column.type]}) AS {column.name}"
+        )
+        if column.type not in ("text", "code"):
+            # Computed over the typed row, so that no cell is typed twice.
+            typed.append(f"{cell} AS cell_{column.name}")
+            outer.append(
+                f"CASE WHEN cell_{column.name} IS NOT NULL AND {column.name} IS NULL AND "
+                f"{_clean(f'cell_{column.name}')} IS NOT NULL "
+                f"THEN cell_{column.name} END AS bad_{column.name}"
+            )
+        if column.type == "date":
+            outer.append(f"cell_{column.name} AS raw_{column.name}")
+    inner = ", ".join(parts + typed)
+    # The named partner is user input: a parameter at each place it is used.
+    params: list[object] = [partner_id] * inner.count("named_partner")
+    inner = inner.replace("named_partner", "CAST(? AS VARCHAR)")
+    hidden = ", ".join(
+        f"cell_{c.name}" for c in staged.kind.columns if c.type not in ("text", "code")
+    )
+    select = f"* EXCLUDE ({hidden}), {', '.join(outer)}" if hidden else "*"
+    return select, inner, params
+
+
+def stage_gias(con: Connection, raw_table: str, header: Sequence[str], staged: Staged) -> None:
+    """Turn a raw GIAS extract into the hub's schools shape, then type it like any upload."""
+    hub = f"{raw_table}_hub"
+    notes = gias.gias_to_hub_shape(con, raw_table, header, hub)
+    staged.errors += [p for p in notes if p.severity == "error"]
+    staged.warnings += [p for p in notes if p.severity == "warning"]
+    if any(p.severity == "error" for p in notes):
+        return
+    select, inner, params = typed_select(staged, 0, None)
+    con.execute(
+        f"CREATE TEMP TABLE {staged.table} AS SELECT {select} FROM "  # safe: generated
+        f"(SELECT line, {inner} FROM {hub})",
+        params,
+    )
     staged.built = True
 
+
+def check(con: Connection, staged: Staged, partner_id: str | None) -> None:
+    """Every check of the contract over the typed table; fills staged.errors and warnings."""
+    if staged.kind.name == "activities":
+        _check_named_partner(con, staged.mapping, partner_id, staged)
     row = con.execute(
         f"SELECT count(*) FILTER (NOT is_empty), count(*) FILTER (is_empty) FROM {staged.table}"  # safe: generated
     ).fetchone()
     staged.rows, staged.ignored = (int(row[0]), int(row[1])) if row else (0, 0)
     if staged.rows == 0:
         staged.errors.append(Problem(None, None, None, "The file has a header but no rows."))
-        return staged
-    _collect_problems(con, kind, mapping, partner_id, staged)
-    return staged
+        return
+    _collect_problems(con, staged, partner_id)
 
 
 def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[str, str]:
-    """Contract column -> raw column (c0..cN); unknown and duplicate headers are reported."""
+    """Contract column -> cell (c0..cN); unknown and repeated headers are reported."""
     mapping: dict[str, str] = {}
     seen: dict[str, int] = {}
     names = kind.column_names
     for i, cell in enumerate(header):
         key = normalise_header(cell)
         if not key:
-            continue  # an unnamed column (Excel's trailing comma) is only a problem if it has data
+            continue  # an unnamed column (Excel's trailing comma) holds nothing we load
         if key in seen:
             staged.errors.append(
                 Problem(
@@ -125,7 +186,7 @@ def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[s
     for column in kind.columns:
         if column.required and column.name not in mapping:
             if kind.name == "activities" and column.name == "partner_id":
-                continue  # may be named by the upload instead; checked with the partner
+                continue  # the upload may name the partner instead; checked with the partner
             staged.errors.append(
                 Problem(
                     1,
@@ -139,11 +200,7 @@ def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[s
 
 
 def _check_named_partner(
-    con: Connection,
-    kind: FileKind,
-    mapping: dict[str, str],
-    partner_id: str | None,
-    staged: Staged,
+    con: Connection, mapping: dict[str, str], partner_id: str | None, staged: Staged
 ) -> None:
     if partner_id is None:
         if "partner_id" not in mapping:
@@ -170,8 +227,16 @@ def _check_named_partner(
         )
 
 
-def _clean(raw_column: str) -> str:
-    return f"NULLIF(trim({raw_column}, {_BLANKS}), '')"
+def _clean(cell: str) -> str:
+    """The cell with surrounding white space removed, NULL when nothing is left.
+
+    Plain `trim` (spaces only) is nearly free; the wider set, with tabs and the non-breaking
+    spaces that web pages leave, is used only where such a character is present.
+    """
+    return (
+        f"CASE WHEN strpos({cell}, chr(160)) = 0 AND strpos({cell}, chr(9)) = 0 "
+        f"THEN NULLIF(trim({cell}), '') ELSE NULLIF(trim({cell}, {_BLANKS}), '') END"
+    )
 
 
 def _lit(text: str) -> str:
@@ -180,242 +245,228 @@ def _lit(text: str) -> str:
 
 
 def _sql_list(values: Sequence[str]) -> str:
-    # Only ever called with the contract's own constants, which contain no quotes.
-    assert all("'" not in v for v in values)
-    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+    # Only ever called with the contract's own constants.
+    return "[" + ", ".join(_lit(v) for v in values) + "]"
 
 
-def _typed(column: Column) -> str:
-    v = f"v_{column.name}"
+def _typed(column: Column, cell: str) -> str:
+    """SQL typing one cell: a cheap path for cells written plainly, a careful one for the rest."""
+    t = _clean(cell)
     if column.type in ("text", "code"):
-        return v
+        return t
     if column.type == "integer":
+        # TRY_CAST alone would round 12.5 to 13 and read 1e3 or 0x1F; the round trip refuses those.
+        fast = f"TRY_CAST({cell} AS INTEGER)"
         return (
-            f"CASE WHEN regexp_full_match({v}, '[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]+(\\.0+)?') "
-            f"THEN TRY_CAST(regexp_replace(replace({v}, ',', ''), '\\.0+$', '') AS INTEGER) END"
+            f"CASE WHEN CAST({fast} AS VARCHAR) = {cell} THEN {fast} "
+            f"WHEN regexp_full_match({t}, '{_INT_RE}') THEN "
+            rf"TRY_CAST(regexp_replace(replace({t}, ',', ''), '\.0+$', '') AS INTEGER) END"
         )
     if column.type == "number":
+        # DECIMAL reads 1e5 and 1_000 too; those are for the careful path to refuse.
+        fast = f"TRY_CAST({cell} AS DECIMAL(18, 6))"
         percent = "%?" if column.name.endswith("_percent") else ""
         return (
-            f"CASE WHEN regexp_full_match({v}, "
-            f"'-?(([0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]+)(\\.[0-9]+)?|\\.[0-9]+){percent}') "
-            f"THEN TRY_CAST(replace(rtrim({v}, '%'), ',', '') AS DOUBLE) END"
+            f"CASE WHEN {fast} IS NOT NULL AND strpos(lower({cell}), 'e') = 0 AND "
+            f"strpos({cell}, '_') = 0 THEN CAST({fast} AS DOUBLE) "
+            f"WHEN regexp_full_match({t}, '{_NUMBER_RE}{percent}') "
+            f"THEN TRY_CAST(replace(rtrim({t}, '%'), ',', '') AS DOUBLE) END"
         )
     if column.type == "date":
+        iso = f"TRY_CAST({cell} AS DATE)"
         return (
-            f"coalesce(CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}') "
-            f"THEN CAST(try_strptime({v}, '%Y-%m-%d') AS DATE) END, "
-            f"CASE WHEN regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') "
-            f"THEN CAST(try_strptime({v}, '%d/%m/%Y') AS DATE) END)"
+            f"CASE WHEN length({cell}) = 10 AND substr({cell}, 5, 1) = '-' AND "
+            f"substr({cell}, 8, 1) = '-' AND {iso} IS NOT NULL THEN {iso} "
+            f"WHEN length({cell}) = 10 AND substr({cell}, 3, 1) = '/' AND "
+            f"substr({cell}, 6, 1) = '/' THEN CAST(try_strptime({cell}, '%d/%m/%Y') AS DATE) "
+            f"WHEN regexp_full_match({t}, '{_ISO_DATE_RE}') "
+            f"THEN CAST(try_strptime({t}, '%Y-%m-%d') AS DATE) "
+            f"WHEN regexp_full_match({t}, '{_UK_DATE_RE}') "
+            f"THEN CAST(try_strptime({t}, '%d/%m/%Y') AS DATE) END"
         )
     if column.type == "enum":
-        norm = f"regexp_replace(lower({v}), '[\\s\\-]+', '_', 'g')"
-        return f"CASE WHEN list_contains({_sql_list(column.allowed)}, {norm}) THEN {norm} END"
+        allowed = _sql_list(column.allowed)
+        norm = rf"regexp_replace(lower({t}), '[\s\-]+', '_', 'g')"
+        return (
+            f"CASE WHEN list_contains({allowed}, {cell}) THEN {cell} "
+            f"WHEN list_contains({allowed}, {norm}) THEN {norm} END"
+        )
     if column.type == "yesno":
         return (
-            f"CASE WHEN lower({v}) IN {tuple(YES_VALUES)} THEN true "
-            f"WHEN lower({v}) IN {tuple(NO_VALUES)} THEN false END"
+            f"CASE WHEN lower({t}) IN {tuple(YES_VALUES)} THEN true "
+            f"WHEN lower({t}) IN {tuple(NO_VALUES)} THEN false END"
         )
     raise ValueError(column.type)
 
 
-def _build_typed(
-    con: Connection,
-    source: str,
-    kind: FileKind,
-    mapping: dict[str, str],
-    every_cell: list[str],
-    partner_id: str | None,
-    target: str,
-) -> None:
-    params: list[object] = []
-    cleaned: list[str] = []
-    for column in kind.columns:
-        if column.name in mapping:
-            cleaned.append(f"{_clean(mapping[column.name])} AS v_{column.name}")
-        elif column.name == "partner_id" and partner_id is not None:
-            cleaned.append(f"CAST(? AS VARCHAR) AS v_{column.name}")
-            params.append(partner_id)
-        else:
-            cleaned.append(f"CAST(NULL AS VARCHAR) AS v_{column.name}")
-    empty = " AND ".join(f"{_clean(c)} IS NULL" for c in every_cell) or "true"
-    typed = [
-        f"CAST({_typed(c)} AS {_SQL_TYPES[c.type]}) AS {c.name}"
-        for c in kind.columns  # safe: contract names
-    ]
-    con.execute(
-        f"CREATE TEMP TABLE {target} AS SELECT line, is_empty, "  # safe: contract names
-        + ", ".join(f"v_{c.name}" for c in kind.columns)
-        + ", "
-        + ", ".join(typed)
-        + f" FROM (SELECT line, ({empty}) AS is_empty, {', '.join(cleaned)} FROM {source})",
-        params,
+def _shown(column: Column) -> str:
+    """The value to show a person for a cell of `column`: as written where we kept it."""
+    if column.type in ("text", "code"):
+        return column.name
+    if column.type == "date":
+        return f"raw_{column.name}"
+    return f"coalesce(bad_{column.name}, CAST({column.name} AS VARCHAR))"
+
+
+def _date_message(bad: str) -> str:
+    return (
+        f"CASE WHEN regexp_full_match(trim({bad}), '{_UK_DATE_RE}') AND "
+        f"try_strptime(trim({bad}), '%m/%d/%Y') IS NOT NULL THEN "
+        + _lit(
+            "This date only makes sense month-first. Dates are day first: "
+            "write it as DD/MM/YYYY or YYYY-MM-DD."
+        )
+        + f" WHEN regexp_full_match(trim({bad}), '{_ISO_DATE_RE}|{_UK_DATE_RE}') THEN "
+        + _lit(
+            "This is not a real day of the calendar. Check the day and month "
+            "(day first: DD/MM/YYYY)."
+        )
+        + f" WHEN regexp_full_match(trim({bad}), '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{2}}') THEN "
+        + _lit("Write the year in full (DD/MM/YYYY), so the century is not guessed.")
+        + " ELSE "
+        + _lit("This is not a date. Write dates as YYYY-MM-DD or DD/MM/YYYY.")
+        + " END"
+    )
+
+
+def _enum_message(column: Column, bad: str) -> str:
+    allowed = _sql_list(column.allowed)
+    norm = rf"regexp_replace(lower(trim({bad})), '[\s\-]+', '_', 'g')"
+    nearest = (
+        f"(SELECT arg_max(a, jaro_winkler_similarity({norm}, a)) FROM unnest({allowed}) t(a)"
+        f" WHERE jaro_winkler_similarity({norm}, a) >= 0.75)"
+    )
+    return (
+        _lit(f"This is not one of the values allowed for {column.name}.")
+        + f" || coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
+        + _lit(f" Allowed: {', '.join(column.allowed)}.")
     )
 
 
 def _column_checks(column: Column) -> list[tuple[str, str]]:
-    """(condition on a staged row, message SQL) pairs for one column's own rules."""
-    name, v = column.name, f"v_{column.name}"
+    """(condition on a staged row, message as SQL) for one column's own rules."""
+    name, bad = column.name, f"bad_{column.name}"
     checks: list[tuple[str, str]] = []
     if column.required:
+        unreadable = "" if column.type in ("text", "code") else f" AND {bad} IS NULL"
         checks.append(
-            (f"{v} IS NULL", f"'This cell is empty, but {name} is required. Fill it in.'")
+            (f"{name} IS NULL{unreadable}", _lit(f"This cell is empty, but {name} is required."))
         )
     if column.type in ("text", "code"):
         checks.append(
             (
-                f"length({v}) > {column.max_length}",
-                f"'This is longer than the {column.max_length} characters allowed for {name}.'",
+                f"length({name}) > {column.max_length}",
+                _lit(f"This is longer than the {column.max_length} characters allowed."),
             )
         )
         if column.pattern:
             checks.append(
                 (
-                    f"NOT regexp_full_match({v}, '{column.pattern}')",
+                    f"NOT regexp_full_match({name}, {_lit(column.pattern)})",
                     _lit(f"{name} must be {column.pattern_hint}."),
                 )
             )
     elif column.type == "integer":
+        whole = _lit(f"{name} must be a whole number (like 28 or 1,204).")
+        number = _lit(f"{name} must be a number (like 28); leave it blank if not recorded.")
         checks.append(
             (
-                f"{v} IS NOT NULL AND {name} IS NULL",
-                f"CASE WHEN {v} LIKE '-%' THEN '{name} cannot be negative.' "
-                f"WHEN regexp_full_match({v}, '[0-9.,]+') THEN '{name} must be a whole number "
-                f"(like 28 or 1,204).' ELSE '{name} must be a number (like 28); leave it blank "
-                "if it was not recorded.' END",
+                f"{bad} IS NOT NULL",
+                f"CASE WHEN regexp_full_match(trim({bad}), '-?[0-9.,]+') THEN {whole} "
+                f"ELSE {number} END",
             )
         )
     elif column.type == "number":
-        checks.append(
-            (
-                f"{v} IS NOT NULL AND {name} IS NULL",
-                f"'{name} must be a number (like 12.5); leave it blank if it was not recorded.'",
-            )
-        )
+        message = f"{name} must be a number (like 12.5); leave it blank if not recorded."
+        checks.append((f"{bad} IS NOT NULL", _lit(message)))
     elif column.type == "date":
-        checks.append(
-            (
-                f"{v} IS NOT NULL AND {name} IS NULL",
-                f"CASE WHEN regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') AND "
-                f"try_strptime({v}, '%m/%d/%Y') IS NOT NULL THEN 'This date only makes sense "
-                "month-first. Dates are day first: write it as DD/MM/YYYY or YYYY-MM-DD.' "
-                f"WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|"
-                f"[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}') THEN 'This is not a real day of the "
-                "calendar. Check the day and month (day first: DD/MM/YYYY).' "
-                f"WHEN regexp_full_match({v}, '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{2}}') THEN "
-                "'Write the year in full (DD/MM/YYYY), so the century is not guessed.' "
-                "ELSE 'This is not a date. Write dates as YYYY-MM-DD or DD/MM/YYYY.' END",
-            )
-        )
+        checks.append((f"{bad} IS NOT NULL", _date_message(bad)))
         checks.append(
             (
                 f"year({name}) < 1990 OR year({name}) > 2100",
-                "'The year of this date looks wrong. Check it.'",
+                _lit("The year of this date looks wrong. Check it."),
             )
         )
     elif column.type == "enum":
-        allowed = _sql_list(column.allowed)
-        norm = f"regexp_replace(lower({v}), '[\\s\\-]+', '_', 'g')"
-        nearest = (
-            f"(SELECT arg_max(a, jaro_winkler_similarity({norm}, a)) FROM unnest({allowed}) t(a)"
-            f" WHERE jaro_winkler_similarity({norm}, a) >= 0.75)"
-        )
-        checks.append(
-            (
-                f"{v} IS NOT NULL AND {name} IS NULL",
-                f"'This is not one of the values allowed for {name}.' || "
-                f"coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
-                f"' Allowed: {', '.join(column.allowed)}.'",
-            )
-        )
+        checks.append((f"{bad} IS NOT NULL", _enum_message(column, bad)))
     elif column.type == "yesno":
-        checks.append(
-            (
-                f"{v} IS NOT NULL AND {name} IS NULL",
-                f"'{name} must be Yes or No (Y/N, TRUE/FALSE or 1/0 also work).'",
-            )
-        )
+        message = f"{name} must be Yes or No (Y/N, TRUE/FALSE or 1/0 also work)."
+        checks.append((f"{bad} IS NOT NULL", _lit(message)))
     if column.type in ("integer", "number") and column.minimum is not None:
         lo, hi = column.minimum, column.maximum
-        bound = f"{name} < {lo}" + (f" OR {name} > {hi}" if hi is not None else "")
-        say = f"at least {lo:g}" if hi is None else f"between {lo:g} and {hi:g}"
-        checks.append((bound, f"'{name} must be {say}.'"))
+        if lo == 0 and hi is None:
+            checks.append((f"{name} < 0", _lit(f"{name} cannot be negative.")))
+        else:
+            bound = f"{name} < {lo}" + (f" OR {name} > {hi}" if hi is not None else "")
+            say = f"at least {lo:g}" if hi is None else f"between {lo:g} and {hi:g}"
+            checks.append((bound, _lit(f"{name} must be {say}.")))
     return checks
 
 
-def _collect_problems(
-    con: Connection,
-    kind: FileKind,
-    mapping: dict[str, str],
-    partner_id: str | None,
-    staged: Staged,
-) -> None:
-    t = staged.table
-    parts: list[str] = []
-    params: list[object] = []
+_DUPLICATE_WHAT = {
+    "activities": "The same activity (partner_id, activity_id and start_date)",
+    "schools": "The same URN",
+    "partners": "The same partner_id",
+}
+
+
+@dataclass(frozen=True)
+class _Check:
+    column: str
+    condition: str
+    message: str
+    severity: str = "error"
+    condition_params: tuple[object, ...] = ()
+    message_params: tuple[object, ...] = ()
+
+
+def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -> None:
+    kind, mapping, t = staged.kind, staged.mapping, staged.table
     order = {c.name: i for i, c in enumerate(kind.columns)}
-
-    def add(column: str, condition: str, message: str, severity: str = "error") -> None:
-        parts.append(
-            f"SELECT line, {order[column]} AS pos, '{column}' AS column_name, v_{column} AS value, "
-            f"{message} AS message, '{severity}' AS severity FROM {t} "
-            f"WHERE NOT is_empty AND ({condition})"
-        )
-
+    checks: list[_Check] = []
     for column in kind.columns:
         if column.name not in mapping and not column.required:
-            continue
+            continue  # absent and optional: nothing to check
         if column.name not in mapping and column.name == "partner_id":
-            continue  # filled from the named partner
-        for condition, message in _column_checks(column):
-            add(column.name, condition, message)
-    for rule in kind.rules:
-        add(rule.column, rule.broken_when, _lit(rule.message))
+            continue  # named for the upload, checked once
+        checks += [_Check(column.name, c, m) for c, m in _column_checks(column)]
+    checks += [_Check(r.column, r.broken_when, _lit(r.message)) for r in kind.rules]
+    if kind.name == "activities":
+        checks += _activity_checks(mapping, partner_id)
+
+    # One scan finds the rows with any problem (usually none); the checks that say what is
+    # wrong then run over those rows alone.
+    suspect = f"{t}_suspect"
+    any_problem = " OR ".join(f"({c.condition})" for c in checks)
+    con.execute(
+        f"CREATE TEMP TABLE {suspect} AS SELECT * FROM {t} WHERE NOT is_empty AND ({any_problem})",
+        [p for c in checks for p in c.condition_params],
+    )
+    parts: list[str] = []
+    params: list[object] = []
+    for c in checks:
+        shown = _shown(kind.column(c.column))
+        parts.append(
+            f"SELECT line, {order[c.column]} AS pos, '{c.column}' AS column_name, "
+            f"CAST({shown} AS VARCHAR) AS value, {c.message} AS message, "
+            f"'{c.severity}' AS severity FROM {suspect} WHERE {c.condition}"
+        )
+        params += [*c.message_params, *c.condition_params]
 
     key = ", ".join(kind.key)
     key_present = " AND ".join(f"{k} IS NOT NULL" for k in kind.key)
-    first = kind.key[-1] if kind.name == "activities" else kind.key[0]
-    what = {
-        "activities": "The same activity (partner_id, activity_id and start_date)",
-        "schools": "The same URN",
-        "partners": "The same partner_id",
-    }[kind.name]
+    first = kind.key[1] if kind.name == "activities" else kind.key[0]
+    repeated = _lit(_DUPLICATE_WHAT[kind.name] + " appears ")
     parts.append(
-        f"""SELECT line, {order[first]}, '{first}', v_{first},
-            '{what} appears ' || n || ' times in this file, on lines ' || lines ||
-            '. Each must appear once: remove or correct the repeats.', 'error'
-        FROM (SELECT line, v_{first}, count(*) OVER w AS n,
-                     string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) OVER w AS lines
-              FROM {t} WHERE NOT is_empty AND {key_present}
-              WINDOW w AS (PARTITION BY {key})) WHERE n > 1"""
+        f"SELECT line, {order[first]}, '{first}', CAST({first} AS VARCHAR), "
+        f"{repeated} || n || ' times in this file, on lines ' || lines || "
+        "'. Each must appear once: remove or correct the repeats.', 'error' "
+        f"FROM (SELECT line, {first}, count(*) OVER w AS n, "
+        "string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) OVER w AS lines "
+        f"FROM {t} JOIN (SELECT {key} FROM {t} WHERE NOT is_empty AND {key_present} "
+        f"GROUP BY {key} HAVING count(*) > 1) USING ({key}) WHERE NOT is_empty "
+        f"WINDOW w AS (PARTITION BY {key}))"
     )
-
-    if kind.name == "activities":
-        if partner_id is not None and "partner_id" in mapping:
-            add(
-                "partner_id",
-                "partner_id <> ?",
-                "'This file is for partner ' || ? || ', but this row is for another partner. "
-                "A return holds one partner''s activities.'",
-            )
-            params += [partner_id, partner_id]
-        add(
-            "partner_id",
-            "partner_id IS NOT NULL AND partner_id NOT IN (SELECT partner_id FROM partners)",
-            "'This partner is not in the partners list.' || coalesce(' Did you mean ''' || "
-            "(SELECT arg_max(p.partner_id, jaro_winkler_similarity(lower(p.partner_id), "
-            "lower(v_partner_id))) FROM partners p WHERE jaro_winkler_similarity("
-            "lower(p.partner_id), lower(v_partner_id)) >= 0.8) || '''?', '') || "
-            "' Use a listed partner_id, or load the partners file with it first.'",
-        )
-        add(
-            "school_urn",
-            "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
-            "'This URN is not in the schools list. The row is loaded, but cannot count toward "
-            "school coverage until the school is in the list.'",
-            severity="warning",
-        )
-
     sql = (
         "SELECT line, column_name, value, message, severity, count(*) OVER () AS total FROM ("
         + " UNION ALL ".join(parts)
@@ -424,4 +475,45 @@ def _collect_problems(
     for line, column_name, value, message, severity, total in con.execute(sql, params).fetchall():
         problem = Problem(line, column_name, value, message, severity)
         (staged.errors if severity == "error" else staged.warnings).append(problem)
-        staged.more_errors = int(total) - MAX_PROBLEMS if total > MAX_PROBLEMS else 0
+        staged.more_errors = max(0, int(total) - MAX_PROBLEMS)
+    con.execute(f"DROP TABLE {suspect}")
+
+
+def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Check]:
+    checks: list[_Check] = []
+    if partner_id is not None and "partner_id" in mapping:
+        checks.append(
+            _Check(
+                "partner_id",
+                "partner_id <> CAST(? AS VARCHAR)",
+                "'This file is for partner ' || CAST(? AS VARCHAR) || "
+                + _lit(", but this row is for another partner. A return holds one partner's rows."),
+                condition_params=(partner_id,),
+                message_params=(partner_id,),
+            )
+        )
+    similarity = "jaro_winkler_similarity(lower(p.partner_id), lower(partner_id))"
+    nearest = (
+        f"(SELECT arg_max(p.partner_id, {similarity}) FROM partners p WHERE {similarity} >= 0.8)"
+    )
+    checks.append(
+        _Check(
+            "partner_id",
+            "partner_id IS NOT NULL AND partner_id NOT IN (SELECT partner_id FROM partners)",
+            _lit("This partner is not in the partners list.")
+            + f" || coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
+            + _lit(" Use a listed partner_id, or load the partners file with it first."),
+        )
+    )
+    checks.append(
+        _Check(
+            "school_urn",
+            "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
+            _lit(
+                "This URN is not in the schools list. The row is loaded, but cannot count "
+                "toward school coverage until the school is in the list."
+            ),
+            severity="warning",
+        )
+    )
+    return checks
