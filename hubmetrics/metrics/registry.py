@@ -57,6 +57,7 @@ class MetricDef:
     uses: tuple[str, ...] = ()
     reports: tuple[str, ...] = ()
     sql_note: str = ""
+    skipped_means: str = "rows where it is not recorded"
 
     @property
     def sql(self) -> str:
@@ -89,6 +90,7 @@ def _share(name: str, column: str, school_age: bool, label: str, meaning: str) -
             (f"{name}_skipped", f"count(*) FILTER (WHERE {scope}{column} IS NULL)"),
         ),
         reports=_RATIO,
+        skipped_means=f"{'school-age ' if school_age else ''}rows where {column} is not recorded",
     )
 
 
@@ -107,6 +109,7 @@ def _baseline(name: str, column: str, label: str, meaning: str) -> MetricDef:
             (f"{name}_base_skipped", f"count(*) FILTER (WHERE NOT ({known}))"),
         ),
         reports=_RATIO,
+        skipped_means=f"state-funded schools whose pupils or {column} is not known",
     )
 
 
@@ -121,6 +124,7 @@ def _representation(name: str, label: str, meaning: str) -> MetricDef:
         uses=(f"{name}_share", f"{name}_baseline"),
         reports=_RATIO,
         sql_note=f"{name}_share.value / {name}_baseline.value",
+        skipped_means=f"school-age rows where {name} is not recorded (as in {name}_share)",
     )
 
 
@@ -147,6 +151,7 @@ def _skipping_count(key: str, label: str, column: str, skipped: str) -> MetricDe
         "skipped and counted. (If no row records it the sum is 0 and every row is skipped.)",
         parts=((key, f"sum({column})"), (skipped, f"count(*) FILTER (WHERE {column} IS NULL)")),
         reports=("skipped",),
+        skipped_means=f"rows where {column} is not recorded",
     )
 
 
@@ -277,6 +282,7 @@ _METRICS: tuple[MetricDef, ...] = (
         uses=("schools_engaged", "state_schools"),
         reports=_RATIO,
         sql_note="schools_engaged / state_schools",
+        skipped_means="activity rows with no school, or a school not in the schools list",
     ),
     MetricDef(
         key="cold_spot_schools",
@@ -351,6 +357,7 @@ _METRICS: tuple[MetricDef, ...] = (
         uses=("global_majority_share",),
         reports=_RATIO,
         sql_note="global_majority_share.value / [baselines] global_majority_share",
+        skipped_means="rows where global_majority is not recorded (as in the share)",
     ),
     MetricDef(
         key="genre_count",
@@ -374,6 +381,7 @@ _METRICS: tuple[MetricDef, ...] = (
         "rows with no genre are skipped and counted.",
         parts=(("genre_skipped", "count(*) FILTER (WHERE genre IS NULL)"),),
         reports=("skipped",),
+        skipped_means="rows where genre is not recorded",
         sql_note=f"per genre g NOT IN {_in(NOT_A_GENRE)} with n_g = sum(participants) > 0: "
         "p_g = n_g / Σ n; H = -Σ p_g ln(p_g); value = H / ln(k)",
     ),
@@ -393,6 +401,7 @@ _METRICS: tuple[MetricDef, ...] = (
         ),
         uses=("wcet_pupils",),
         reports=_RATIO,
+        skipped_means="rows of the year where continuing_from_wcet is not recorded",
         sql_note="continuing (year Y) / wcet_pupils (year Y-1)",
     ),
 )
