@@ -240,15 +240,15 @@ def _activity_totals(
             FROM scope WHERE genre IS NOT NULL GROUP BY ay, genre
         ),
         genre_shares AS (
-            SELECT ay, counted,
+            SELECT ay, genre, counted,
                    CASE WHEN counted AND n > 0
                         THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY ay)
                    END AS p
             FROM genres
         ),
-        genre_summary AS (
+        genre_summary AS (  -- the entropy sum is ordered so that every run gives one number
             SELECT ay, count(*) FILTER (WHERE counted) AS genre_count,
-                   count(p) AS genre_k, -sum(p * ln(p)) AS genre_h
+                   count(p) AS genre_k, -sum(p * ln(p) ORDER BY genre) AS genre_h
             FROM genre_shares GROUP BY ay
         )
         SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,

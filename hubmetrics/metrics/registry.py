@@ -69,7 +69,17 @@ class MetricDef:
 
 
 def _sum(where: str | None = None) -> str:
-    return f"sum(participants) FILTER (WHERE {where})" if where else "sum(participants)"
+    return _when("sum", "participants", where) if where else "sum(participants)"
+
+
+def _when(fn: str, expr: str, where: str) -> str:
+    """An aggregate over the rows where `where` holds (CASE form: faster than FILTER here)."""
+    return f"{fn}(CASE WHEN {where} THEN {expr} END)"
+
+
+def _count_where(where: str) -> str:
+    """The number of rows where `where` holds."""
+    return f"count(CASE WHEN {where} THEN 1 END)"
 
 
 _RATIO = ("numerator", "denominator", "skipped")
@@ -85,9 +95,9 @@ def _share(name: str, column: str, school_age: bool, label: str, meaning: str) -
         source="activities",
         definition=meaning,
         parts=(
-            (f"{name}_num", f"sum({column}) FILTER (WHERE {scope}{column} IS NOT NULL)"),
+            (f"{name}_num", _when("sum", column, f"{scope}{column} IS NOT NULL")),
             (f"{name}_den", _sum(f"{scope}{column} IS NOT NULL")),
-            (f"{name}_skipped", f"count(*) FILTER (WHERE {scope}{column} IS NULL)"),
+            (f"{name}_skipped", _count_where(f"{scope}{column} IS NULL")),
         ),
         reports=_RATIO,
         skipped_means=f"{'school-age ' if school_age else ''}rows where {column} is not recorded",
@@ -104,7 +114,11 @@ def _baseline(name: str, column: str, label: str, meaning: str) -> MetricDef:
         source="schools",
         definition=meaning,
         parts=(
-            (f"{name}_base_num", f"sum(pupils * {column} / 100) FILTER (WHERE {known})"),
+            # Ordered by URN so that the floating-point sum is the same on every run.
+            (
+                f"{name}_base_num",
+                f"sum(pupils * {column} / 100 ORDER BY urn) FILTER (WHERE {known})",
+            ),
             (f"{name}_base_den", f"sum(pupils) FILTER (WHERE {known})"),
             (f"{name}_base_skipped", f"count(*) FILTER (WHERE NOT ({known}))"),
         ),
@@ -149,7 +163,7 @@ def _skipping_count(key: str, label: str, column: str, skipped: str) -> MetricDe
         source="activities",
         definition=f"Σ {column} over the rows where it is recorded; rows where it is blank are "
         "skipped and counted. (If no row records it the sum is 0 and every row is skipped.)",
-        parts=((key, f"sum({column})"), (skipped, f"count(*) FILTER (WHERE {column} IS NULL)")),
+        parts=((key, f"sum({column})"), (skipped, _count_where(f"{column} IS NULL"))),
         reports=("skipped",),
         skipped_means=f"rows where {column} is not recorded",
     )
@@ -268,7 +282,7 @@ _METRICS: tuple[MetricDef, ...] = (
         definition="Number of distinct state-funded schools in the current schools list with "
         "at least one activity in scope (even one with 0 participants). Independent schools "
         "and URNs not in the list do not count.",
-        parts=(("schools_engaged", "count(DISTINCT school_urn) FILTER (WHERE state_school)"),),
+        parts=(("schools_engaged", "count(DISTINCT CASE WHEN state_school THEN school_urn END)"),),
     ),
     MetricDef(
         key="school_coverage",
@@ -278,7 +292,7 @@ _METRICS: tuple[MetricDef, ...] = (
         source="derived",
         definition="schools_engaged ÷ state_schools. `skipped` counts the activity rows that "
         "could not count toward it: no school recorded, or a URN not in the schools list.",
-        parts=(("coverage_skipped", "count(*) FILTER (WHERE NOT known_school)"),),
+        parts=(("coverage_skipped", _count_where("NOT known_school")),),
         uses=("schools_engaged", "state_schools"),
         reports=_RATIO,
         sql_note="schools_engaged / state_schools",
@@ -379,7 +393,7 @@ _METRICS: tuple[MetricDef, ...] = (
         "each genre's share of participants, H = −Σ p ln p and k is the number of genres with "
         "participants; 0 when k ≤ 1. `other` and `mixed` are left out (as in genre_count); "
         "rows with no genre are skipped and counted.",
-        parts=(("genre_skipped", "count(*) FILTER (WHERE genre IS NULL)"),),
+        parts=(("genre_skipped", _count_where("genre IS NULL")),),
         reports=("skipped",),
         skipped_means="rows where genre is not recorded",
         sql_note=f"per genre g NOT IN {_in(NOT_A_GENRE)} with n_g = sum(participants) > 0: "
@@ -397,7 +411,7 @@ _METRICS: tuple[MetricDef, ...] = (
         parts=(
             ("continuing", "sum(continuing_from_wcet)"),
             ("continuing_recorded", "count(continuing_from_wcet)"),
-            ("continuing_skipped", "count(*) FILTER (WHERE continuing_from_wcet IS NULL)"),
+            ("continuing_skipped", _count_where("continuing_from_wcet IS NULL")),
         ),
         uses=("wcet_pupils",),
         reports=_RATIO,
