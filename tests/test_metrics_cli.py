@@ -55,10 +55,13 @@ def test_json_shape_and_values(con, capsys):
     coverage = first["indicators"][0]
     assert coverage["metric"] == "school_coverage"
     assert coverage["value"] == 5 / 6
-    assert coverage["target"] == 0.9
-    # The default line runs 0.78 (2023/24) -> 0.9 (2027/28): 0.84 in 2025/26.
-    assert coverage["expected"] == pytest.approx(0.84, rel=1e-12)
-    assert coverage["status"] == "at_risk"
+    assert coverage["target"] == 0.85
+    # The default line runs 0.734 (2023/24) -> 0.85 (2027/28): 0.792 in 2025/26.
+    assert coverage["expected"] == pytest.approx(0.792, rel=1e-12)
+    assert coverage["status"] == "on_track"
+    cpd = first["indicators"][1]
+    # cpd 6 against 203 -> 300 (expected 251.5): far below 0.9 × expected.
+    assert (cpd["value"], cpd["expected"], cpd["status"]) == (6, 251.5, "off_track")
     assert coverage["comparison"] is None
     for goal in out["goals"]:
         for ind in goal["indicators"]:

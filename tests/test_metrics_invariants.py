@@ -232,3 +232,18 @@ def test_demo_invariants(demo):
     assert years
     for year in years:
         check_invariants(demo, year, partners, las)
+
+
+def test_default_goals_baselines_are_the_demo_figures(demo):
+    from hubmetrics.goals import load_goals
+    from hubmetrics.metrics.status import evaluate_goals
+
+    goals = load_goals(config.DEFAULT_GOALS)
+    for year in ("2023/24", "2024/25"):
+        for goal in evaluate_goals(demo, goals, year, as_of=date(2027, 1, 1)):
+            for ind in goal.indicators:
+                if ind.baseline is None or ind.baseline.year != year:
+                    continue
+                # The baseline is the demo's figure (shares rounded down to 3 decimals).
+                assert ind.value == pytest.approx(ind.baseline.value, abs=0.001), ind.metric
+                assert ind.status == "on_track", ind.metric
