@@ -208,7 +208,7 @@ def _goals(items: Any, problems: list[str]) -> list[Goal]:
 
 def _indicator(entry: dict[str, Any], where: str, problems: list[str]) -> Indicator | None:
     before = len(problems)
-    metric = entry.get("metric")
+    metric: Any = entry.get("metric")
     if isinstance(metric, str) and metric:
         where = f"{where} ({metric})"
     for key in entry:
@@ -230,19 +230,19 @@ def _indicator(entry: dict[str, Any], where: str, problems: list[str]) -> Indica
             f"{where}: {metric} is a breakdown, not one number, so it cannot have a target; "
             "use e.g. early_years_participations"
         )
-    target = entry.get("target")
+    target: Any = entry.get("target")
     if target is None:
         problems.append(f"{where} has no target: add target = the value hoped for")
     elif not _is_number(target):
         problems.append(f"{where}: target must be a number, not {target!r}")
     elif isinstance(metric, str) and metric in METRICS:
         _check_scale(where, metric, "target", target, problems)
-    target_year = entry.get("target_year")
+    target_year: Any = entry.get("target_year")
     if target_year is None:
         problems.append(f'{where} has no target_year: add target_year = "2027/28"')
     else:
         _check_year(where, "target_year", target_year, problems)
-    direction = entry.get("direction")
+    direction: Any = entry.get("direction")
     if direction not in ("up", "down"):
         said = "has no direction" if direction is None else f"direction is {direction!r}"
         problems.append(
@@ -277,7 +277,8 @@ def _baseline(
     for key in raw:
         if key not in BASELINE_KEYS:
             problems.append(f"{where}: baseline has {key}; a baseline has only value and year")
-    value, year = raw.get("value"), raw.get("year")
+    value: Any = raw.get("value")
+    year: Any = raw.get("year")
     ok = True
     if not _is_number(value):
         problems.append(f"{where}: the baseline needs value = a number, not {value!r}")

@@ -345,24 +345,24 @@ def _assemble(
             out[key] = MetricValue(key, total - engaged, rows=rows)
         elif m.kind == "representation":
             share, base = out[m.uses[0]], out[m.uses[1]]
-            num, den = _float_or_none(share.value), _float_or_none(base.value)
-            out[key] = MetricValue(key, _ratio(num, den), num, den, share.skipped, rows=rows)
+            top, bottom = _float_or_none(share.value), _float_or_none(base.value)
+            out[key] = MetricValue(key, _ratio(top, bottom), top, bottom, share.skipped, rows=rows)
         elif m.kind == "external":
             share = out[m.uses[0]]
-            num = _float_or_none(share.value)
-            den = (baselines or {}).get("global_majority_share")
-            out[key] = MetricValue(key, _ratio(num, den), num, den, share.skipped, rows=rows)
+            top = _float_or_none(share.value)
+            bottom = (baselines or {}).get("global_majority_share")
+            out[key] = MetricValue(key, _ratio(top, bottom), top, bottom, share.skipped, rows=rows)
         elif m.kind == "genre_count":
             out[key] = MetricValue(key, int(row["genre_count"]), rows=rows)
         elif m.kind == "evenness":
             k = int(row["genre_k"])
-            value = 0.0 if k <= 1 else float(row["genre_h"]) / math.log(k)
-            out[key] = MetricValue(key, value, skipped=int(row[part[0]]), rows=rows)
+            even = 0.0 if k <= 1 else float(row["genre_h"]) / math.log(k)
+            out[key] = MetricValue(key, even, skipped=int(row[part[0]]), rows=rows)
         elif m.kind == "continuation":
             num = _num(row[part[0]])
             den = _num(prev[m.uses[0]])
-            value = _ratio(num, den) if int(row[part[1]]) > 0 else None
-            out[key] = MetricValue(key, value, num, den, int(row[part[2]]), rows=rows)
+            rate = _ratio(num, den) if int(row[part[1]]) > 0 else None
+            out[key] = MetricValue(key, rate, num, den, int(row[part[2]]), rows=rows)
         else:  # pragma: no cover - the registry's kinds are all handled above
             raise AssertionError(m.kind)
     return out
