@@ -13,6 +13,7 @@ from pathlib import Path
 from hubmetrics import config, store
 from hubmetrics.batches import RollbackRefused, list_batches, rollback
 from hubmetrics.contract import KINDS
+from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 from hubmetrics.problems import problems_csv
 from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("csv", "json"), default="csv")
 
     sub.add_parser("demo", help="build the demo database (synthetic data) into an empty file")
+    add_metrics_command(sub)
     return parser
 
 
@@ -102,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if command == "demo":
         return _demo(args)
+    if command == "metrics":
+        return run_metrics_command(store.connect_read_only(args.db), args)
     raise AssertionError(command)
 
 

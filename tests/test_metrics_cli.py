@@ -125,3 +125,14 @@ def test_broken_goals_file_exits_1(con, capsys, tmp_path):
     err = capsys.readouterr().err
     assert "'x' is not a metric" in err
     assert config.goals_path(bad) == bad
+
+
+def test_wired_into_the_main_command(tmp_path, capsys):
+    from hubmetrics.cli import main
+
+    path = tmp_path / "hub.duckdb"
+    build_fixture(path).close()
+    assert main(["--db", str(path), "metrics", "--year", "2025/26", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"]["participations"] == 307
+    assert main(["--db", str(path), "metrics", "--year", "2025-26"]) == 2
+    assert "not an academic year" in capsys.readouterr().err

@@ -146,8 +146,10 @@ def _made_from(value: MetricValue) -> str:
     if value.numerator is not None and value.denominator is not None:
         if isinstance(value.numerator, int) and isinstance(value.denominator, int):
             parts.append(f"{value.numerator:,} / {value.denominator:,}")
-        else:
-            parts.append(f"{value.numerator:.4g} / {value.denominator:.4g}")
+        elif METRICS[value.key].kind == "ratio":  # a baseline: estimated pupils / pupils
+            parts.append(f"{value.numerator:,.1f} / {value.denominator:,}")
+        else:  # a representation: one share over another
+            parts.append(f"{value.numerator:.4f} / {value.denominator:.4f}")
     if value.skipped:
         parts.append(f"skipped {value.skipped:,}: {METRICS[value.key].skipped_means}")
     return "; ".join(parts)
