@@ -92,8 +92,10 @@ def main() -> None:
         started = time.perf_counter()
         write_activities(csv_path, args.rows)
         size_mb = csv_path.stat().st_size / 1_048_576
-        print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.rows:,} rows ({size_mb:.0f} MB) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
         plain_times, load_times = [], []
         for run in range(args.repeat):
@@ -114,8 +116,10 @@ def main() -> None:
             con.close()
 
     plain_s, load_s = statistics.median(plain_times), statistics.median(load_times)
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"duckdb {duckdb.__version__}")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"duckdb {duckdb.__version__}"
+    )
     print(f"{'rows':>10} {'plain read_csv s':>17} {'validated load s':>17} {'ratio':>6}")
     print(f"{args.rows:>10,} {plain_s:>17.2f} {load_s:>17.2f} {load_s / plain_s:>6.2f}")
     print(f"rows per second, validated: {args.rows / load_s:,.0f}")
