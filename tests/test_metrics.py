@@ -330,3 +330,12 @@ def test_filters_are_values_not_sql(tmp_path):
     )  # fmt: skip
     assert values(con, partner_id="P1' OR '1'='1")["participations"].value == 5
     assert values(con, local_authority="x' OR 1=1 --")["participations"].value == 0
+
+
+def test_threads_share_one_connection(con):
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [Filters(), Filters(partner_id="P1"), Filters(local_authority=WEST)] * 4
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda f: values(con, **f.as_dict())["participations"].value, cases))
+    assert got == [307, 162, 87] * 4
