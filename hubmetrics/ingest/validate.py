@@ -93,9 +93,7 @@ def typed_select(
             cell = "named_partner"
         else:
             cell = "CAST(NULL AS VARCHAR)"
-        typed.append(
-            f"CAST({_typed(column, cell)} AS {_SQL_TYPES[column.type]}) AS {column.name}"
-        )
+        typed.append(f"CAST({_typed(column, cell)} AS {_SQL_TYPES[column.type]}) AS {column.name}")
         if column.type not in ("text", "code"):
             # Computed over the typed row, so that no cell is typed twice.
             typed.append(f"{cell} AS cell_{column.name}")
@@ -442,9 +440,10 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
         f"CREATE TEMP TABLE {suspect} AS SELECT * FROM {t} WHERE NOT is_empty AND ({any_problem})",
         [p for c in checks for p in c.condition_params],
     )
+    suspects = con.execute(f"SELECT count(*) FROM {suspect}").fetchone()
     parts: list[str] = []
     params: list[object] = []
-    for c in checks:
+    for c in checks if suspects and suspects[0] else ():
         shown = _shown(kind.column(c.column))
         parts.append(
             f"SELECT line, {order[c.column]} AS pos, '{c.column}' AS column_name, "
@@ -458,9 +457,11 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
     first = kind.key[1] if kind.name == "activities" else kind.key[0]
     repeated = _lit(_DUPLICATE_WHAT[kind.name] + " appears ")
     parts.append(
-        f"SELECT line, {order[first]}, '{first}', CAST({first} AS VARCHAR), "
+        f"SELECT line, {order[first]} AS pos, '{first}' AS column_name, "
+        f"CAST({first} AS VARCHAR) AS value, "
         f"{repeated} || n || ' times in this file, on lines ' || lines || "
-        "'. Each must appear once: remove or correct the repeats.', 'error' "
+        "'. Each must appear once: remove or correct the repeats.' AS message, "
+        "'error' AS severity "
         f"FROM (SELECT line, {first}, count(*) OVER w AS n, "
         "string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) OVER w AS lines "
         f"FROM {t} JOIN (SELECT {key} FROM {t} WHERE NOT is_empty AND {key_present} "
