@@ -23,7 +23,8 @@ def build_demo(con: store.Connection, folder: Path | None = None) -> list[LoadRe
             "The database already has data; the demo is built only into an empty database."
         )
     results = []
-    for entry in read_manifest(folder):
+    entries = read_manifest(folder)
+    for entry in entries:
         data = (folder / entry.file_name).read_bytes()
         result = load_file(
             con,
@@ -38,9 +39,11 @@ def build_demo(con: store.Connection, folder: Path | None = None) -> list[LoadRe
             first = result.errors[0].describe() if result.errors else "refused"
             raise DemoBuildError(f"Demo file {entry.file_name} was refused: {first}")
         results.append(result)
+    # The demo stands part-way through its last year: "today" is the day its last return came.
+    as_of = max(e.received_on for e in entries).isoformat()
     with store.write_transaction(con) as cur:
-        cur.execute("DELETE FROM hub_setting WHERE key = 'is_demo'")
-        cur.execute("INSERT INTO hub_setting VALUES ('is_demo', 'true')")
+        cur.execute("DELETE FROM hub_setting WHERE key IN ('is_demo', 'as_of')")
+        cur.execute("INSERT INTO hub_setting VALUES ('is_demo', 'true'), ('as_of', ?)", [as_of])
     return results
 
 

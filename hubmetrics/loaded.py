@@ -1,6 +1,9 @@
-"""What the database holds: counts of current rows by kind."""
+"""What the database holds: counts of current rows, and what a year's figures stand on."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from hubmetrics import store
 
@@ -13,3 +16,29 @@ def loaded_counts(con: store.Connection) -> dict[str, int]:
     ).fetchone()
     assert row is not None
     return dict(zip(("partners", "schools", "activities", "batches"), map(int, row), strict=True))
+
+
+@dataclass(frozen=True)
+class DataCoverage:
+    """What the figures for a year stand on."""
+
+    academic_year: str
+    returns: int  # partner-and-term returns with at least one activity in the year
+    partners_returned: int
+    partners_known: int
+    last_upload: datetime | None
+
+
+def data_coverage(con: store.Connection, year: str) -> DataCoverage:
+    """Returns received for `year` (a partner's activities in one term count as one return)."""
+    row = con.execute(
+        """
+        SELECT count(DISTINCT (partner_id, term)), count(DISTINCT partner_id),
+               (SELECT count(*) FROM partners),
+               (SELECT max(submitted_at) FROM batches WHERE status = 'loaded')
+        FROM activities WHERE academic_year = ?
+        """,
+        [year],
+    ).fetchone()
+    assert row is not None
+    return DataCoverage(year, int(row[0]), int(row[1]), int(row[2]), row[3])

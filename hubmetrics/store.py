@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -225,6 +226,12 @@ def setting(con: Connection, key: str) -> str | None:
 def is_demo(con: Connection) -> bool:
     """True when this database holds the synthetic demo data."""
     return setting(con, "is_demo") == "true"
+
+
+def as_of(con: Connection) -> date:
+    """The date the figures are "as at": today, or the date recorded for the demo data."""
+    recorded = setting(con, "as_of")
+    return date.fromisoformat(recorded) if recorded else date.today()
 
 
 def data_version(con: Connection) -> int:

@@ -1,42 +1,99 @@
-"""Data: what is loaded, and the history of every batch."""
+"""Batches: what is loaded, every batch's history, its kept original, and rollback."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from hubmetrics.batches import list_batches
+from hubmetrics.batches import (
+    RollbackRefused,
+    batch_warnings,
+    list_batches,
+    original_file,
+    rollback,
+)
 from hubmetrics.loaded import loaded_counts
+from ui.page import header
 from ui.state import connection
 
-st.title("Data loaded")
+header("Batches")
 con = connection()
+if flash := st.session_state.pop("batches_flash", None):
+    st.success(flash, icon=":material/task_alt:")
 
 counts = loaded_counts(con)
-columns = st.columns(len(counts))
-for column, (kind, number) in zip(columns, counts.items(), strict=True):
+for column, (kind, number) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(kind.capitalize(), f"{number:,}")
 
-st.subheader("Batches")
 batches = list_batches(con)
 if not batches:
-    st.info("Nothing is loaded yet. Load the partners and schools lists first.")
-else:
+    st.info("Nothing is loaded yet. Load the partners and schools lists first, on the Upload page.")
+    st.stop()
+
+st.dataframe(
+    [
+        {
+            "Batch": b.batch_id,
+            "Kind": b.kind,
+            "Partner": b.partner_id or "",
+            "Sent by": b.submitted_by or "",
+            "When": b.submitted_at,
+            "File": b.file_name,
+            "Rows": b.rows_loaded,
+            "Replaced": b.rows_replaced,
+            "Warnings": b.warnings,
+            "Status": b.status.replace("_", " "),
+        }
+        for b in batches
+    ],
+    hide_index=True,
+    key="batches_table",
+    column_config={"When": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+)
+
+st.subheader("One batch")
+chosen = st.selectbox(
+    "Batch",
+    [b.batch_id for b in batches],
+    key="batch_choice",
+    format_func=lambda i: next(
+        f"{b.batch_id} · {b.kind} · {b.file_name} · {b.status.replace('_', ' ')}"
+        for b in batches
+        if b.batch_id == i
+    ),
+)
+batch = next(b for b in batches if b.batch_id == chosen)
+name, kept = original_file(con, batch.batch_id)
+st.download_button(
+    f"Download the original file ({name})",
+    kept.read_bytes(),
+    file_name=name,
+    mime="text/csv",
+    key="batch_original",
+    icon=":material/download:",
+)
+warnings = batch_warnings(con, batch.batch_id)
+if warnings:
     st.dataframe(
-        [
-            {
-                "Batch": b.batch_id,
-                "Kind": b.kind,
-                "Partner": b.partner_id or "",
-                "Sent by": b.submitted_by or "",
-                "When": b.submitted_at,
-                "File": b.file_name,
-                "Rows": b.rows_loaded,
-                "Replaced": b.rows_replaced,
-                "Warnings": b.warnings,
-                "Status": b.status.replace("_", " "),
-            }
-            for b in batches
-        ],
+        [{"Line": w[0], "Column": w[1], "Value": w[2], "Warning": w[3]} for w in warnings],
         hide_index=True,
-        key="batches_table",
+        key="batch_warnings",
     )
+
+if batch.status == "loaded":
+    with st.expander("Roll back this batch", icon=":material/undo:"):
+        st.markdown(
+            f"Rolling back batch {batch.batch_id} removes its {batch.rows_loaded:,} rows and brings "
+            f"back the {batch.rows_replaced:,} rows it replaced. The batch stays in the history."
+        )
+        sure = st.checkbox(f"Yes, roll back batch {batch.batch_id}", key="rollback_sure")
+        if st.button("Roll back", disabled=not sure, key="rollback_go", type="primary"):
+            try:
+                removed = rollback(con, batch.batch_id)
+            except RollbackRefused as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.session_state["batches_flash"] = (
+                    f"Batch {batch.batch_id} rolled back: {removed:,} rows removed; the rows it "
+                    "had replaced are current again."
+                )
+                st.rerun()

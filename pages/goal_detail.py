@@ -1,0 +1,114 @@
+"""Goal detail: each indicator of a goal over the years, against the line to its target."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from hubmetrics.contract import AGE_BANDS
+from hubmetrics.metrics import METRICS, Filters
+from hubmetrics.metrics.trajectory import trajectory
+from ui import data
+from ui import format as fmt
+from ui.filters import AGE_BAND_LABELS
+from ui.goals_view import comparison, headline
+from ui.page import current_view, header
+from ui.theme import PARITY, show, styled
+
+view = current_view()
+header("Goal detail", view)
+if not view.year:
+    st.info("No activity returns are loaded yet.")
+    st.stop()
+
+goals = data.goals().goals
+numbers = [g.number for g in goals]
+wanted = st.query_params.get("goal")
+if "goal_choice" not in st.session_state:
+    st.session_state["goal_choice"] = (
+        int(wanted) if wanted and wanted.isdigit() and int(wanted) in numbers else numbers[0]
+    )
+number = st.selectbox(
+    "Goal",
+    numbers,
+    key="goal_choice",
+    format_func=lambda n: f"{n}. {next(g.title for g in goals if g.number == n)}",
+)
+st.query_params["goal"] = str(number)
+goal = next(g for g in goals if g.number == number)
+result = next(r for r in data.goal_results(view.year, view.filters) if r.number == number)
+
+for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
+    key = indicator.metric
+    definition = METRICS[key]
+    st.subheader(definition.label)
+    st.markdown(
+        f"{fmt.status(outcome.status)} · **{fmt.figure(key, outcome.value)}** in {view.year} · {headline(outcome)}"
+    )
+    if (line := comparison(outcome)) is not None:
+        st.caption(line)
+    if outcome.note:
+        st.caption(outcome.note)
+
+    scope = outcome.filters
+    history = [(y, v.value) for y, v in data.metric_trend(key, scope)]
+    expected = trajectory(indicator, [y for y, _ in history])
+    scale = 100 if definition.unit == "share" else 1
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[y for y, _ in history],
+        y=[None if v is None else v * scale for _, v in history],
+        mode="lines+markers",
+        name="Actual",
+        marker={"symbol": "circle", "size": 9},
+    )
+    fig.add_scatter(
+        x=[y for y, _ in expected],
+        y=[v * scale for _, v in expected],
+        mode="lines",
+        name="Trajectory to target",
+        line={"dash": "dash", "color": PARITY},
+    )
+    unit = "% of participants" if definition.unit == "share" else definition.unit
+    show(
+        styled(
+            fig, f"{definition.label}: actual and trajectory", "Academic year", unit.capitalize()
+        ),
+        key=f"trend_{number}_{key}",
+    )
+    st.dataframe(
+        [
+            {
+                "Academic year": y,
+                "Actual": fmt.figure(key, v),
+                "Expected": fmt.figure(key, dict(expected).get(y)),
+            }
+            for y, v in history
+        ],
+        hide_index=True,
+        key=f"trend_table_{number}_{key}",
+    )
+
+    with st.expander("What explains it: by local authority and by age band"):
+        rows = []
+        for la in data.filter_options()["local_authorities"]:
+            if view.filters.local_authority in (None, la):
+                f = Filters(view.filters.partner_id, la, view.filters.age_band)
+                rows.append(
+                    {
+                        "Breakdown": "Local authority",
+                        "Group": la,
+                        "Value": fmt.figure(key, data.metrics(view.year, f)[key].value),
+                    }
+                )
+        for band in AGE_BANDS:
+            if view.filters.age_band in (None, band):
+                f = Filters(view.filters.partner_id, view.filters.local_authority, band)
+                rows.append(
+                    {
+                        "Breakdown": "Age band",
+                        "Group": AGE_BAND_LABELS[band],
+                        "Value": fmt.figure(key, data.metrics(view.year, f)[key].value),
+                    }
+                )
+        st.dataframe(rows, hide_index=True, key=f"breakdown_{number}_{key}")

@@ -1,0 +1,55 @@
+"""Overview: the hub's nine goals as a scorecard, and what the figures stand on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+from ui import format as fmt
+from ui.goals_view import comparison, headline, label
+from ui.page import current_view, header
+
+view = current_view()
+header("How the hub is doing", view)
+if not view.year:
+    st.info("No activity returns are loaded yet. Start with the Upload page.")
+    st.stop()
+
+coverage = data.coverage(view.year)
+last = f"{coverage.last_upload:%d %B %Y}" if coverage.last_upload else "never"
+st.markdown(
+    f"The figures for **{view.year}** stand on **{coverage.returns:,} termly returns** from "
+    f"**{coverage.partners_returned} of {coverage.partners_known} partners**; the last upload "
+    f"was on **{last}**. Figures are as at {data.as_of():%d %B %Y}."
+)
+
+results = data.goal_results(view.year, view.filters)
+columns = st.columns(3)
+for index, goal in enumerate(results):
+    with columns[index % 3].container(border=True, key=f"goal_card_{goal.number}"):
+        st.markdown(f"**Goal {goal.number}.** {goal.title}")
+        if not goal.indicators:
+            continue
+        lead = goal.indicators[0]
+        series = [
+            v.value
+            for _, v in data.metric_trend(lead.metric, lead.filters)
+            if isinstance(v.value, int | float)
+        ]
+        st.metric(
+            label(lead),
+            fmt.figure(lead.metric, lead.value),
+            chart_data=series if len(series) > 1 else None,
+            border=False,
+        )
+        st.markdown(f"{fmt.status(lead.status)} · {headline(lead)}")
+        if (line := comparison(lead)) is not None:
+            st.caption(line)
+        others = goal.indicators[1:]
+        if others:
+            st.caption(
+                " · ".join(
+                    f"{label(i)}: {fmt.figure(i.metric, i.value)} ({fmt.STATUS_WORDS[i.status][0].lower()})"
+                    for i in others
+                )
+            )

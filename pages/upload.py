@@ -1,0 +1,134 @@
+"""Upload: check a file against the contract, see every problem, and load it only when clean."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from hubmetrics import config
+from hubmetrics.contract import KINDS
+from hubmetrics.ingest import LoadResult, check_file, load_file
+from hubmetrics.problems import problems_csv
+from ui import data
+from ui.page import header
+from ui.state import connection
+
+header("Upload a file")
+st.markdown(
+    "Choose what kind of file it is, then drop the CSV file below. It is checked against the "
+    "data contract's rules straight away; **nothing is saved until the "
+    "file is clean and you confirm it**."
+)
+
+with st.expander(
+    "Templates: the columns of each file, with two example rows", icon=":material/download:"
+):
+    cols = st.columns(len(KINDS))
+    for column, kind in zip(cols, KINDS, strict=True):
+        template = config.TEMPLATES_DIR / f"{kind}.csv"
+        column.download_button(
+            f"{kind.capitalize()} template",
+            template.read_bytes(),
+            file_name=f"{kind}-template.csv",
+            mime="text/csv",
+            key=f"template_{kind}",
+        )
+
+left, right = st.columns(2)
+kind = left.selectbox(
+    "What kind of file is it?",
+    KINDS,
+    index=KINDS.index("activities"),
+    key="upload_kind",
+    format_func=lambda k: {
+        "partners": "Partners list",
+        "schools": "Schools list",
+        "activities": "Activity return",
+    }[k],
+)
+partner_id: str | None = None
+if kind == "activities":
+    named = "(the file has a partner_id column)"
+    choice = right.selectbox(
+        "Whose return is it?", [named, *data.filter_options()["partners"]], key="upload_partner"
+    )
+    partner_id = None if choice == named else choice
+sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
+uploaded = st.file_uploader("CSV file", type=["csv"], key="upload_file")
+if uploaded is None:
+    st.stop()
+
+content = uploaded.getvalue()
+check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, data.data_version())
+if st.session_state.get("upload_check_key") != check_key:
+    with st.status(
+        f"Checking {uploaded.name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
+    ) as status:
+        result = check_file(
+            connection(),
+            kind,
+            content,
+            file_name=uploaded.name,
+            partner_id=partner_id,
+            preview_rows=20,
+        )
+        status.update(label=f"Checked {uploaded.name}", state="complete")
+    st.session_state["upload_check"] = result
+    st.session_state["upload_check_key"] = check_key
+checked: LoadResult = st.session_state["upload_check"]
+
+problems_table = [
+    {"Line": p.line, "Column": p.column or "", "Value": p.value or "", "What to do": p.message}
+    for p in checked.problems
+]
+if checked.errors:
+    total = len(checked.errors) + checked.more_errors
+    st.error(
+        f"**{uploaded.name} cannot be loaded: {total:,} problem{'s' if total != 1 else ''}.** "
+        "Nothing was saved. Correct the file and upload it again.",
+        icon=":material/error:",
+    )
+    st.dataframe(problems_table, hide_index=True, key="upload_problems")
+    st.download_button(
+        "Download the problem list (CSV)",
+        problems_csv(checked.problems),
+        file_name=f"problems-{uploaded.name}",
+        mime="text/csv",
+        key="upload_problems_download",
+        icon=":material/download:",
+    )
+    st.stop()
+
+st.success(
+    f"**{uploaded.name} is clean:** {checked.rows:,} rows to load"
+    + (f" ({checked.rows_ignored} empty rows ignored)." if checked.rows_ignored else "."),
+    icon=":material/check_circle:",
+)
+if checked.warnings:
+    st.warning(
+        f"{len(checked.warnings)} warning(s): the file can be loaded, but read these.",
+        icon=":material/warning:",
+    )
+    st.dataframe(problems_table, hide_index=True, key="upload_warnings")
+st.markdown("**The first rows, as they will be stored:**")
+st.dataframe(checked.preview, hide_index=True, key="upload_preview")
+
+if st.button(f"Load {checked.rows:,} rows as a new batch", type="primary", key="upload_confirm"):
+    loaded = load_file(
+        connection(),
+        kind,
+        content,
+        file_name=uploaded.name,
+        partner_id=partner_id,
+        submitted_by=sender or None,
+    )
+    if loaded.accepted:
+        st.session_state.pop("upload_check_key", None)
+        st.success(
+            f"Loaded as batch {loaded.batch_id}: {loaded.rows:,} rows "
+            f"({loaded.rows_replaced:,} replaced). Every page now includes them.",
+            icon=":material/task_alt:",
+        )
+    else:
+        st.error("The file was not loaded: " + "; ".join(p.describe() for p in loaded.errors[:5]))

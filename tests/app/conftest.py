@@ -1,0 +1,53 @@
+"""AppTest fixtures: the real app on a small hand-made database, caches cleared each time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from hub_fixture import load_text
+from streamlit.testing.v1 import AppTest
+
+from hubmetrics import store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A second year of activities so trends have two points; the fixture's own rows are 2025/26.
+EARLIER = """partner_id,activity_id,activity_name,activity_type,start_date,school_urn,age_band,participants,fsm,send
+NMPAT,A1,Year 4 violins,wcet,2024-09-09,900001,ks2,26,8,3
+KETT-CHORAL,K1,Community choir,choir,2024-10-01,,adult,30,,
+"""
+
+
+@pytest.fixture
+def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The hand-made fixture database (two years), as the app's database."""
+    assert load_text(loaded_db, "activities", EARLIER).accepted
+    path = store.database_path(loaded_db)
+    assert path is not None
+    loaded_db.close()
+    monkeypatch.setenv("HUBMETRICS_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def open_page(app_db: Path) -> Callable[..., AppTest]:
+    """Run the app, switch to `page` (e.g. "pages/reach.py") with optional query params."""
+
+    def run(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return run

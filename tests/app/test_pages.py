@@ -1,0 +1,155 @@
+"""Overview, Goal detail, Upload, Batches and Methods render, and show the engine's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from hub_fixture import ACTIVITIES_HEADER
+from streamlit.testing.v1 import AppTest
+
+from hubmetrics import store
+from hubmetrics.goals import load_goals
+from hubmetrics.metrics import METRICS, Filters, compute_metrics
+from hubmetrics.metrics.status import evaluate_goals
+from ui import format as fmt
+
+Open = Callable[..., AppTest]
+
+
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page with this column (AppTest does not expose table keys)."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def engine(path: Path, year: str, filters: Filters) -> dict[str, object]:
+    con = store.connect(path)
+    try:
+        values = compute_metrics(con, year, filters, baselines=load_goals().baselines)
+        return {k: v.value for k, v in values.items()}
+    finally:
+        con.close()
+
+
+def test_overview_shows_every_goal_with_the_engines_headline(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    assert at.selectbox(key="filter_year").value == "2025/26"
+    con = store.connect(app_db)
+    results = evaluate_goals(con, load_goals(), "2025/26", Filters(), as_of=store.as_of(con))
+    con.close()
+    # The cards stand in three columns, which AppTest reads column by column.
+    shown = sorted((m.label, m.value) for m in at.metric)
+    expected = sorted(
+        (
+            METRICS[g.indicators[0].metric].label,
+            fmt.figure(g.indicators[0].metric, g.indicators[0].value),
+        )
+        for g in results
+    )
+    assert shown == expected and len(shown) == 9
+    body = texts(at)
+    for goal in results:
+        assert f"Goal {goal.number}." in body
+    assert "On track" in body or "Off track" in body or "At risk" in body
+    assert "termly returns" in body
+
+
+def test_overview_follows_the_year_and_filters_in_the_url(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/overview.py", year="2024/25", la="North Northamptonshire")
+    assert at.selectbox(key="filter_year").value == "2024/25"
+    assert at.selectbox(key="filter_la").value == "North Northamptonshire"
+    expected = engine(app_db, "2024/25", Filters(local_authority="North Northamptonshire"))
+    coverage = next(m for m in at.metric if m.label == METRICS["school_coverage"].label)
+    assert coverage.value == fmt.figure("school_coverage", expected["school_coverage"])
+
+
+def test_changing_a_filter_changes_the_figures(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    before = {m.label: m.value for m in at.metric}
+    at.selectbox(key="filter_partner").select("ROCK-NN").run()
+    after = {m.label: m.value for m in at.metric}
+    assert before != after
+    assert at.query_params["partner"] == ["ROCK-NN"] or at.query_params["partner"] == "ROCK-NN"
+    expected = engine(app_db, "2025/26", Filters(partner_id="ROCK-NN"))
+    label = METRICS["cyp_participations"].label
+    assert after[label] == fmt.figure("cyp_participations", expected["cyp_participations"])
+
+
+def test_goal_detail_tables_match_the_engine(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/goal_detail.py", goal="2")
+    assert at.selectbox(key="goal_choice").value == 2
+    wcet = at.dataframe[0].value
+    years = list(wcet["Academic year"])
+    assert years == ["2024/25", "2025/26"]
+    for year, shown in zip(years, wcet["Actual"], strict=True):
+        assert shown == fmt.figure("wcet_pupils", engine(app_db, year, Filters())["wcet_pupils"])
+    assert "Expected" in wcet.columns
+
+
+def test_methods_lists_every_metric_and_the_goals_file(open_page: Open) -> None:
+    at = open_page("pages/methods.py")
+    assert set(table(at, "Key")["Key"]) == set(METRICS)
+    assert any("[[goals]]" in c.value or "goals" in c.value for c in at.code)
+
+
+def test_batches_page_lists_batches_and_rolls_back(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/data.py")
+    assert list(table(at, "Batch")["Batch"]) == [4, 3, 2, 1]
+    assert at.get("download_button")
+    at.selectbox(key="batch_choice").select(4).run()
+    at.checkbox(key="rollback_sure").check().run()
+    at.button(key="rollback_go").click().run()
+    assert not at.exception
+    assert any("rolled back" in s.value for s in at.success)
+    con = store.connect(app_db)
+    assert con.execute("SELECT status FROM batches WHERE batch_id = 4").fetchone() == (
+        "rolled_back",
+    )
+    con.close()
+
+
+def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/upload.py")
+    bad = ACTIVITIES_HEADER + "\nNMPAT,B1,Bad,wcte,,,31/02/2026,,,,ks2,-1,,,,,,,,,,,,,\n"
+    at.file_uploader(key="upload_file").upload("bad.csv", bad.encode(), "text/csv").run()
+    assert not at.exception
+    assert "cannot be loaded" in at.error[0].value
+    problems = table(at, "What to do")
+    assert {(int(r.Line), r.Column) for r in problems.itertuples()} >= {
+        (2, "activity_type"),
+        (2, "start_date"),
+        (2, "participants"),
+    }
+    assert not any(b.key == "upload_confirm" for b in at.button)
+    con = store.connect(app_db)
+    assert con.execute("SELECT count(*) FROM batches").fetchone() == (4,)
+    con.close()
+
+
+def test_upload_loads_a_clean_file_after_confirmation(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/upload.py")
+    good = (
+        ACTIVITIES_HEADER
+        + "\nNMPAT,U1,New strings,wcet,,,2026-01-12,,900003,,ks2,30,,,,,,,,,,,,,\n"
+    )
+    at.file_uploader(key="upload_file").upload("good.csv", good.encode(), "text/csv").run()
+    assert "is clean" in at.success[0].value
+    assert table(at, "activity_id")["activity_id"].tolist() == ["U1"]
+    con = store.connect(app_db)
+    assert con.execute("SELECT count(*) FROM batches").fetchone() == (4,)  # not yet saved
+    con.close()
+    at.button(key="upload_confirm").click().run()
+    assert any("Loaded as batch 5" in s.value for s in at.success)
+    con = store.connect(app_db)
+    assert con.execute(
+        "SELECT participants FROM activities WHERE activity_id = 'U1'"
+    ).fetchone() == (30,)
+    con.close()

@@ -1,0 +1,117 @@
+"""Cached reads for the pages, keyed on the database file and its data version."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from hubmetrics import config, store
+from hubmetrics.goals import Goals, load_goals
+from hubmetrics.loaded import DataCoverage, data_coverage
+from hubmetrics.metrics import Filters, MetricValue, compute_metrics, trend, years_with_data
+from hubmetrics.metrics.status import GoalResult, evaluate_goals
+from hubmetrics.metrics.years import year_label, year_of
+from ui.state import connection, data_version
+
+
+def _key() -> tuple[str, int]:
+    """Every cached read is keyed on this: a write bumps the version and so refreshes pages."""
+    return str(config.db_path()), data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _years(key: tuple[str, int]) -> list[str]:
+    return years_with_data(connection())
+
+
+def years() -> list[str]:
+    """Academic years with activity data, oldest first."""
+    return _years(_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _as_of(key: tuple[str, int]) -> date:
+    return store.as_of(connection())
+
+
+def as_of() -> date:
+    return _as_of(_key())
+
+
+def current_year() -> str:
+    """The year in progress on the as-at date, or the latest year with data."""
+    known = years()
+    in_progress = year_label(year_of(as_of()))
+    return in_progress if in_progress in known else (known[-1] if known else in_progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filter_options(key: tuple[str, int]) -> dict[str, list[str]]:
+    con = connection()
+    las = [
+        r[0]
+        for r in con.execute("SELECT DISTINCT local_authority FROM schools ORDER BY 1").fetchall()
+    ]
+    partners = [r[0] for r in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall()]
+    return {"local_authorities": las, "partners": partners}
+
+
+def filter_options() -> dict[str, list[str]]:
+    return _filter_options(_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _goals(path: str, mtime: float) -> Goals:
+    return load_goals(path)
+
+
+def goals() -> Goals:
+    """The hub's goals file, read again whenever it changes."""
+    path = Path(config.goals_path())
+    return _goals(str(path), path.stat().st_mtime)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _metrics(key: tuple[str, int], year: str, filters: Filters) -> dict[str, MetricValue]:
+    return compute_metrics(connection(), year, filters, baselines=goals().baselines)
+
+
+def metrics(year: str, filters: Filters) -> dict[str, MetricValue]:
+    return _metrics(_key(), year, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _goal_results(
+    key: tuple[str, int], year: str, filters: Filters, as_of: date
+) -> list[GoalResult]:
+    return evaluate_goals(connection(), goals(), year, filters, as_of=as_of)
+
+
+def goal_results(year: str, filters: Filters) -> list[GoalResult]:
+    return _goal_results(_key(), year, filters, as_of())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _trend(key: tuple[str, int], metric: str, filters: Filters) -> list[tuple[str, Any]]:
+    return [
+        (year, value)
+        for year, value in trend(connection(), metric, filters, baselines=goals().baselines)
+    ]
+
+
+def metric_trend(metric: str, filters: Filters) -> list[tuple[str, MetricValue]]:
+    """A metric in every academic year with data, oldest first."""
+    return _trend(_key(), metric, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage(key: tuple[str, int], year: str) -> DataCoverage:
+    return data_coverage(connection(), year)
+
+
+def coverage(year: str) -> DataCoverage:
+    """What a year's figures stand on: returns received and the last upload."""
+    return _coverage(_key(), year)

@@ -1,0 +1,30 @@
+"""How an indicator is put into words on the Overview and Goal detail pages."""
+
+from __future__ import annotations
+
+from hubmetrics.metrics import METRICS
+from hubmetrics.metrics.status import IndicatorResult
+from ui import format as fmt
+
+
+def headline(indicator: IndicatorResult) -> str:
+    """`77.0% against 79.2% expected now (target 85.0% by 2027/28)`."""
+    key = indicator.metric
+    expected = fmt.figure(key, indicator.expected)
+    target = fmt.figure(key, indicator.target)
+    better = "at most" if indicator.direction == "down" else "at least"
+    return f"Expected now: {better} {expected} · target {target} by {indicator.target_year}"
+
+
+def comparison(indicator: IndicatorResult) -> str | None:
+    """For the year in progress: the same figure at the same date a year earlier."""
+    c = indicator.comparison
+    if c is None:
+        return None
+    return (
+        f"Same date last year ({c.until:%d %B %Y}): {fmt.figure(indicator.metric, c.value.value)}"
+    )
+
+
+def label(indicator: IndicatorResult) -> str:
+    return METRICS[indicator.metric].label
