@@ -115,3 +115,55 @@ def _coverage(key: tuple[str, int], year: str) -> DataCoverage:
 def coverage(year: str) -> DataCoverage:
     """What a year's figures stand on: returns received and the last upload."""
     return _coverage(_key(), year)
+
+
+# --- Reach, Schools and Partners pages: breakdowns, the schools map, partner contributions ---
+
+from hubmetrics import reach as _reach  # noqa: E402
+from hubmetrics.metrics import breakdown as _breakdown  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _metrics_by(
+    key: tuple[str, int], year: str, filters: Filters, by: str
+) -> dict[str | None, dict[str, MetricValue]]:
+    return _breakdown.compute_metrics_by(
+        connection(), year, filters, by, baselines=goals().baselines
+    )
+
+
+def metrics_by(year: str, filters: Filters, by: str) -> dict[str | None, dict[str, MetricValue]]:
+    """Every metric for each local authority, district, phase, age band or partner."""
+    return _metrics_by(_key(), year, filters, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _school_reach(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
+    return _reach.school_reach(connection(), year, filters)
+
+
+def school_reach(year: str, filters: Filters) -> list[_reach.SchoolReach]:
+    """Every school of the list with its participations and whether it was reached."""
+    return _school_reach(_key(), year, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cold_spots(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
+    return _reach.cold_spots(connection(), year, filters)
+
+
+def cold_spots(year: str, filters: Filters) -> list[_reach.SchoolReach]:
+    """The state-funded schools with no activity in scope, with their details."""
+    return _cold_spots(_key(), year, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _partner_contributions(
+    key: tuple[str, int], year: str, filters: Filters, as_of: date
+) -> list[_reach.PartnerContribution]:
+    return _reach.partner_contributions(connection(), year, filters, as_of=as_of)
+
+
+def partner_contributions(year: str, filters: Filters) -> list[_reach.PartnerContribution]:
+    """Each partner's contribution and the state of its returns as at the as-at date."""
+    return _partner_contributions(_key(), year, filters, as_of())

@@ -1,0 +1,286 @@
+"""The registry's metrics for each group of a dimension (local authority, district, age band…)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, Literal
+
+from hubmetrics.contract import AGE_BANDS
+from hubmetrics.metrics.compute import (
+    _NOT_A_GENRE_SQL,
+    _SCHOOL_AGE_SQL,
+    _YEAR_SQL,
+    MetricValue,
+    _activity_where,
+    _assemble,
+    _school_where,
+)
+from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.registry import ACTIVITY_PARTS, SCHOOL_PARTS, metric
+from hubmetrics.metrics.years import day_after, parse_year, year_bounds
+
+Dimension = Literal["local_authority", "district", "phase", "age_band", "partner_id"]
+# The dimensions a figure can be broken down by (the public ones).
+DIMENSIONS: tuple[Dimension, ...] = (
+    "local_authority",
+    "district",
+    "phase",
+    "age_band",
+    "partner_id",
+)
+DIMENSION_LABELS: dict[str, str] = {
+    "local_authority": "Local authority",
+    "district": "District",
+    "phase": "Phase",
+    "age_band": "Age band",
+    "partner_id": "Partner",
+}
+
+# How each dimension is read off an activity row (`a`) joined to its school (`s`). The
+# school's dimensions come from the current schools list; an activity with no school, or a
+# URN not in the list, falls in the group None. `activity_type` and `school_urn` are used
+# inside hubmetrics (partner contributions, the schools map), not offered as a breakdown.
+_ACTIVITY_GROUP: dict[str, str] = {
+    "local_authority": "s.local_authority",
+    "district": "s.district",
+    "phase": "s.phase",
+    "age_band": "a.age_band",
+    "partner_id": "a.partner_id",
+    "activity_type": "a.activity_type",
+    "school_urn": "s.urn",
+}
+# The same dimensions read off the schools list, for the schools-list metrics
+# (state_schools, the baselines). Dimensions of the activity alone leave them whole.
+_SCHOOL_GROUP: dict[str, str] = {
+    "local_authority": "s.local_authority",
+    "district": "s.district",
+    "phase": "s.phase",
+    "school_urn": "s.urn",
+}
+
+GroupKey = Any  # str, int or None: one value of each dimension
+
+
+def compute_metrics_by(
+    con: Any,
+    year: str,
+    filters: Filters | None,
+    by: str,
+    *,
+    baselines: Mapping[str, float] | None = None,
+    keys: Iterable[str] | None = None,
+    until: date | None = None,
+) -> dict[str | None, dict[str, MetricValue]]:
+    """Every metric (or those in `keys`) of academic year `year` for each group of `by`.
+
+    `by` is one of DIMENSIONS. The result maps each group's value to its metrics, computed
+    by the same registry SQL as `compute_metrics`, grouped: for any group g,
+    `compute_metrics_by(con, year, f, "local_authority")[g]` equals
+    `compute_metrics(con, year, f with local_authority=g)` (likewise `partner_id` and
+    `age_band`). For `local_authority`, `district` and `phase` (of the activity's school, in
+    the current schools list) the schools-list metrics — state_schools, schools_engaged,
+    school_coverage, cold_spot_schools and the baselines — are those of the group's schools;
+    for `age_band` and `partner_id` they are the whole selection's, as with a filter.
+
+    Groups: for `age_band` all eight bands; for `partner_id` every partner in the partners
+    list and every partner with activities; for the school dimensions every value among the
+    state-funded schools in scope and among the activities in scope. The group None holds
+    the activities with no known school (and, for `district`, schools with no district
+    recorded), so that the groups always add up to the whole.
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"{by!r} is not a breakdown: use one of {', '.join(DIMENSIONS)}.")
+    wanted = _wanted(keys)
+    grouped = metrics_by_groups(
+        con, year, filters, (by,), baselines=baselines, until=until, include_schools=True
+    )
+    return {
+        key[0]: {k: v for k, v in values.items() if wanted is None or k in wanted}
+        for key, values in grouped.items()
+    }
+
+
+def metrics_by_groups(
+    con: Any,
+    year: str,
+    filters: Filters | None,
+    dims: tuple[str, ...],
+    *,
+    baselines: Mapping[str, float] | None = None,
+    until: date | None = None,
+    include_schools: bool = False,
+) -> dict[tuple[GroupKey, ...], dict[str, MetricValue]]:
+    """Every metric for each combination of `dims` with activities in scope (in hubmetrics).
+
+    Keys are tuples, one value per dimension. With `include_schools` and a single
+    dimension, the groups also include every value the dimension takes (see
+    `compute_metrics_by`). At most one dimension may be a school's.
+    """
+    for dim in dims:
+        if dim not in _ACTIVITY_GROUP:
+            raise ValueError(f"{dim!r} is not a dimension.")
+    school_dims = [d for d in dims if d in _SCHOOL_GROUP]
+    if len(school_dims) > 1:
+        raise ValueError("At most one dimension of the school can be grouped by at once.")
+    school_dim = school_dims[0] if school_dims else None
+    filters = filters or Filters()
+    start = parse_year(year)
+    lo, _ = year_bounds(start - 1)
+    first, hi = year_bounds(start)
+    if until is not None:
+        hi = max(first, min(hi, day_after(until)))
+    with con.cursor() as cur:
+        totals = _grouped_activity_totals(cur, filters, dims, lo, hi)
+        schools = _grouped_school_totals(cur, filters, school_dim)
+        groups = {key for ay, key in totals if ay == start}
+        if include_schools and len(dims) == 1:
+            groups |= _all_groups(cur, filters, dims[0], schools)
+    out: dict[tuple[GroupKey, ...], dict[str, MetricValue]] = {}
+    for key in _ordered(dims, groups):
+        school_row = schools.get(key[dims.index(school_dim)] if school_dim else None)
+        out[key] = _assemble(
+            totals.get((start, key)),
+            totals.get((start - 1, key)),
+            school_row or _EMPTY_SCHOOLS,
+            baselines,
+        )
+    return out
+
+
+# --- the queries --------------------------------------------------------------------------
+
+_EMPTY_SCHOOLS: dict[str, Any] = {name: 0 for name, _ in SCHOOL_PARTS}
+
+
+def _wanted(keys: Iterable[str] | None) -> set[str] | None:
+    if keys is None:
+        return None
+    wanted = set(keys)
+    for key in wanted:
+        metric(key)  # a KeyError naming the metrics for a key that is not one
+    return wanted
+
+
+def _grouped_activity_totals(
+    cur: Any, filters: Filters, dims: tuple[str, ...], lo: date, hi: date
+) -> dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]]:
+    """compute.py's activity query with the groups of `dims` beside the academic year.
+
+    The columns are the registry's (ACTIVITY_PARTS) and the scope, the school flags and the
+    genre entropy are built exactly as in compute._activity_totals, so that each group's
+    figures are the figures the filtered engine gives.
+    """
+    where, params = _activity_where(filters, lo, hi)
+    names = [f"g{i}" for i in range(len(dims))]
+    select_groups = "".join(
+        f"{_ACTIVITY_GROUP[d]} AS {n}, "
+        for d, n in zip(dims, names, strict=True)  # safe: fixed map
+    )
+    by = ", ".join(["ay", *names])
+    same = " AND ".join(["t.ay = g.ay", *(f"t.{n} IS NOT DISTINCT FROM g.{n}" for n in names)])
+    columns = ",\n".join(
+        f"coalesce({expr}, 0) AS {name}"
+        for name, expr in ACTIVITY_PARTS  # safe: registry
+    )
+    sql = f"""
+        WITH school AS (
+            SELECT urn, bool_or(state_funded) AS state_funded,
+                   min(local_authority) AS local_authority, min(district) AS district,
+                   min(phase) AS phase
+            FROM schools GROUP BY urn
+        ),
+        scope AS (
+            SELECT {_YEAR_SQL} AS ay, {select_groups}
+                   a.partner_id, a.activity_type, a.genre, a.level, a.school_urn, a.age_band,
+                   a.participants, a.new_participants, a.continuing_from_wcet,
+                   a.fsm, a.send, a.lac, a.global_majority,
+                   a.age_band IN {_SCHOOL_AGE_SQL} AS school_age,
+                   s.urn IS NOT NULL AS known_school,
+                   coalesce(s.state_funded, false) AS state_school
+            FROM activities a LEFT JOIN school s ON s.urn = a.school_urn
+            WHERE {where}
+        ),
+        totals AS (
+            SELECT {by}, count(*) AS rows, {columns} FROM scope GROUP BY {by}
+        ),
+        genres AS (
+            SELECT {by}, genre, sum(participants) AS n,
+                   genre NOT IN {_NOT_A_GENRE_SQL} AS counted
+            FROM scope WHERE genre IS NOT NULL GROUP BY {by}, genre
+        ),
+        genre_shares AS (
+            SELECT {by}, genre, counted,
+                   CASE WHEN counted AND n > 0
+                        THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY {by})
+                   END AS p
+            FROM genres
+        ),
+        genre_summary AS (  -- the entropy sum is ordered so that every run gives one number
+            SELECT {by}, count(*) FILTER (WHERE counted) AS genre_count,
+                   count(p) AS genre_k, -sum(p * ln(p) ORDER BY genre) AS genre_h
+            FROM genre_shares GROUP BY {by}
+        )
+        SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,
+               coalesce(g.genre_k, 0) AS genre_k, g.genre_h
+        FROM totals t LEFT JOIN genre_summary g ON {same}
+    """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
+    result = cur.execute(sql, params)
+    columns_out = [d[0] for d in result.description]
+    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
+    for row in result.fetchall():
+        record = dict(zip(columns_out, row, strict=True))
+        key = tuple(record[n] for n in names)
+        out[(int(record["ay"]), key)] = record
+    return out
+
+
+def _grouped_school_totals(
+    cur: Any, filters: Filters, dim: str | None
+) -> dict[GroupKey, dict[str, Any]]:
+    """compute.py's schools-list aggregates for each value of `dim` (or one row, keyed None)."""
+    where, params = _school_where(filters)
+    columns = ", ".join(
+        f"coalesce({expr}, 0) AS {name}"
+        for name, expr in SCHOOL_PARTS  # safe: registry
+    )
+    if dim is None:
+        sql = f"SELECT NULL AS g, {columns} FROM schools s WHERE {where}"  # noqa: S608 - safe
+    else:
+        group = _SCHOOL_GROUP[dim]  # safe: fixed map
+        sql = f"SELECT {group} AS g, {columns} FROM schools s WHERE {where} GROUP BY g"  # noqa: S608 - safe: fixed map and registry SQL
+    result = cur.execute(sql, params)
+    names = [d[0] for d in result.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
+
+
+def _all_groups(
+    cur: Any, filters: Filters, dim: str, schools: dict[GroupKey, dict[str, Any]]
+) -> set[tuple[GroupKey, ...]]:
+    """Every value `dim` takes in the selection, data or not (see compute_metrics_by)."""
+    if dim == "age_band":
+        bands = [filters.age_band] if filters.age_band else list(AGE_BANDS)
+        return {(b,) for b in bands}
+    if dim == "partner_id":
+        if filters.partner_id:
+            return {(filters.partner_id,)}
+        rows = cur.execute("SELECT partner_id FROM partners").fetchall()
+        return {(r[0],) for r in rows}
+    if dim in _SCHOOL_GROUP:
+        return {(g,) for g, row in schools.items() if row.get("state_schools")}
+    return set()
+
+
+def _ordered(
+    dims: tuple[str, ...], groups: set[tuple[GroupKey, ...]]
+) -> list[tuple[GroupKey, ...]]:
+    """Age bands in their own order, everything else alphabetically; None (not known) last."""
+
+    def rank(dim: str, value: GroupKey) -> tuple[int, Any]:
+        if value is None:
+            return (2, "")
+        if dim == "age_band" and value in AGE_BANDS:
+            return (0, AGE_BANDS.index(value))
+        return (1, value)
+
+    return sorted(groups, key=lambda g: tuple(rank(d, v) for d, v in zip(dims, g, strict=True)))

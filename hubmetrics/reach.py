@@ -1,0 +1,320 @@
+"""Reach by school (the map, the cold spots) and by partner (contributions, returns due)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from hubmetrics import store
+from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
+from hubmetrics.metrics import Filters, MetricValue, cold_spot_school_list
+from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
+from hubmetrics.metrics.years import year_label, year_of
+from hubmetrics.problems import neutralise_formula
+
+TERMS = ("autumn", "spring", "summer")
+ReturnStatus = Literal["received", "missing", "not_expected"]
+
+
+@dataclass(frozen=True)
+class SchoolReach:
+    """One school of the current schools list and what reached it in the selection.
+
+    `participations` and `activities` are the engine's `participations` and row count for
+    the activities in scope at this school. `engaged` says it had at least one activity in
+    scope (even one with 0 participants); a state-funded school that is not engaged is a
+    cold spot. Independent schools are listed (they appear on the map) but never count
+    toward coverage.
+    """
+
+    urn: int
+    name: str
+    phase: str
+    local_authority: str
+    district: str | None
+    postcode: str | None
+    latitude: float | None
+    longitude: float | None
+    pupils: int | None
+    fsm_percent: float | None
+    state_funded: bool
+    participations: int
+    activities: int
+    engaged: bool
+
+    @property
+    def cold_spot(self) -> bool:
+        """A state-funded school with no activity in scope."""
+        return self.state_funded and not self.engaged
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """One term of an academic year: autumn (Sep–Dec), spring (Jan–Mar), summer (Apr–Aug)."""
+
+    start_year: int
+    number: int  # 0 autumn, 1 spring, 2 summer
+
+    @property
+    def name(self) -> str:
+        return TERMS[self.number]
+
+    @property
+    def academic_year(self) -> str:
+        return year_label(self.start_year)
+
+    @property
+    def label(self) -> str:
+        """`spring 2025/26`."""
+        return f"{self.name} {self.academic_year}"
+
+    def shift(self, terms: int) -> Term:
+        """The term `terms` later (or earlier, when negative)."""
+        index = self.start_year * 3 + self.number + terms
+        return Term(index // 3, index % 3)
+
+
+def term_of(day: date) -> Term:
+    """The term containing `day`."""
+    number = 0 if day.month >= 9 else (1 if day.month <= 3 else 2)
+    return Term(year_of(day), number)
+
+
+@dataclass(frozen=True)
+class PartnerContribution:
+    """One partner's part in the selection, and whether its returns are in.
+
+    The figures (participations, activities, schools_reached, by_activity_type,
+    by_age_band) are the engine's — participations, its row count, schools_engaged and
+    participations_by_age_band — for this partner within the year and the other filters.
+    The return fields do not depend on the year or filters chosen: they are about the
+    partner's returns as at the as-at date (see `partner_contributions`).
+    """
+
+    partner_id: str
+    name: str
+    partner_type: str | None
+    participations: int
+    activities: int
+    schools_reached: int
+    by_activity_type: dict[str, int]
+    by_age_band: dict[str, int]
+    last_return: datetime | None
+    last_term_returned: str | None
+    current_term: str
+    return_status: ReturnStatus
+    outstanding_terms: tuple[str, ...]
+
+
+# --- schools -----------------------------------------------------------------------------
+
+
+def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:
+    """Every school of the current list (of the local authority, when filtered), by name.
+
+    Participations and engagement are for the activities in scope: the year and every
+    filter. Partner and age-band filters do not change which schools are listed (as they
+    do not change state_schools).
+    """
+    filters = filters or Filters()
+    per_school = metrics_by_groups(con, year, filters, ("school_urn",))
+    where, params = "TRUE", []
+    if filters.local_authority is not None:
+        where, params = "local_authority = ?", [filters.local_authority]
+    sql = f"""
+        SELECT urn, name, phase, local_authority, district, postcode, latitude, longitude,
+               pupils, fsm_percent, state_funded
+        FROM schools WHERE {where} ORDER BY name, urn
+    """  # noqa: S608 - safe: fixed clause; the value is a parameter
+    with con.cursor() as cur:
+        rows = cur.execute(sql, params).fetchall()
+    out = []
+    for urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state in rows:
+        figures = per_school.get((urn,))
+        activities = (figures["participations"].rows or 0) if figures else 0
+        out.append(
+            SchoolReach(
+                urn=urn,
+                name=name,
+                phase=phase,
+                local_authority=la,
+                district=district,
+                postcode=postcode,
+                latitude=lat,
+                longitude=lon,
+                pupils=pupils,
+                fsm_percent=fsm,
+                state_funded=bool(state),
+                participations=_count(figures["participations"]) if figures else 0,
+                activities=activities,
+                engaged=activities > 0,
+            )
+        )
+    return out
+
+
+def cold_spots(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:
+    """The engine's cold-spot list (`cold_spot_school_list`) with each school's full details."""
+    urns = {s.urn for s in cold_spot_school_list(con, year, filters)}
+    return [s for s in school_reach(con, year, filters) if s.urn in urns]
+
+
+def search_schools(schools: Sequence[SchoolReach], text: str) -> list[SchoolReach]:
+    """The schools matching every word of `text` in name, district, postcode or URN.
+
+    Case is ignored, and so are spaces inside a postcode (`nn171aa` finds `NN17 1AA`).
+    Empty text matches every school.
+    """
+    words = text.casefold().split()
+    if not words:
+        return list(schools)
+    squashed = "".join(words)
+
+    def matches(s: SchoolReach) -> bool:
+        fields = [s.name, s.district or "", s.postcode or "", str(s.urn)]
+        haystack = " ".join(fields).casefold()
+        postcode = (s.postcode or "").replace(" ", "").casefold()
+        if postcode and squashed in postcode:
+            return True
+        return all(word in haystack for word in words)
+
+    return [s for s in schools if matches(s)]
+
+
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A table as CSV text for download; a cell a spreadsheet would run as a formula is not."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(h) for h in header])
+    for row in rows:
+        writer.writerow(
+            [neutralise_formula(c) if isinstance(c, str) else ("" if c is None else c) for c in row]
+        )
+    return out.getvalue()
+
+
+# --- partners ----------------------------------------------------------------------------
+
+
+def partner_contributions(
+    con: Any, year: str, filters: Filters | None = None, *, as_of: date | None = None
+) -> list[PartnerContribution]:
+    """Each partner's contribution to the selection and the state of its returns, by name.
+
+    Every partner in the partners list is listed (only the chosen one under a partner
+    filter), with 0 where it has nothing in scope.
+
+    Returns, as at `as_of` (default `store.as_of(con)`), whatever the year and filters:
+
+    - A partner's return for a term has *arrived* when at least one of its current activity
+      rows starts in that term (the app cannot tell a nil return from none, so a partner
+      that ran nothing in a term shows no return for it).
+    - The *current term* is the term containing the as-at date (autumn September–December,
+      spring January–March, summer April–August).
+    - A partner is *expected* to send a term's return when it had an activity starting in
+      one of the three terms before that term (the year of terms before it). A partner that
+      has run nothing for a year is not chased; a new partner is expected from its second
+      term on.
+    - Two returns are checked: the current term's and the last term that has ended (the
+      term before it). `outstanding_terms` lists those of the two that were expected and
+      have not arrived; `return_status` is *missing* when any has, else *received* when the
+      current term's return has arrived, else *not expected*.
+    - `last_return` is when the partner's latest loaded activities batch was sent (a batch
+      uploaded for the partner, or one holding its current rows); `last_term_returned` is
+      the latest term in which it has activity rows.
+    """
+    filters = filters or Filters()
+    today = as_of or store.as_of(con)
+    current = term_of(today)
+    checked = (current.shift(-1), current)
+    by_partner = compute_metrics_by(con, year, filters, "partner_id")
+    by_type = metrics_by_groups(con, year, filters, ("partner_id", "activity_type"))
+    with con.cursor() as cur:
+        names = {
+            r[0]: (r[1], r[2])
+            for r in cur.execute("SELECT partner_id, name, partner_type FROM partners").fetchall()
+        }
+        terms = _terms_with_rows(cur)
+        last_sent = _last_returns(cur)
+    out = []
+    for partner_id, values in by_partner.items():
+        if partner_id is None:  # pragma: no cover - every activity has a partner
+            continue
+        types = {t: 0 for t in ACTIVITY_TYPES}
+        for (pid, activity_type), figures in by_type.items():
+            if pid == partner_id:
+                types[activity_type] = _count(figures["participations"])
+        bands = values["participations_by_age_band"].value
+        assert isinstance(bands, dict)
+        sent = terms.get(partner_id, set())
+        outstanding = tuple(t.label for t in checked if t not in sent and _expected(sent, t))
+        if outstanding:
+            status: ReturnStatus = "missing"
+        else:
+            status = "received" if current in sent else "not_expected"
+        past = [t for t in sent if t <= current]
+        name, partner_type = names.get(partner_id, (partner_id, None))
+        out.append(
+            PartnerContribution(
+                partner_id=partner_id,
+                name=name,
+                partner_type=partner_type,
+                participations=_count(values["participations"]),
+                activities=int(values["participations"].rows or 0),
+                schools_reached=_count(values["schools_engaged"]),
+                by_activity_type=types,
+                by_age_band={b: int(bands.get(b, 0)) for b in AGE_BANDS},
+                last_return=last_sent.get(partner_id),
+                last_term_returned=max(past).label if past else None,
+                current_term=current.label,
+                return_status=status,
+                outstanding_terms=outstanding,
+            )
+        )
+    return sorted(out, key=lambda p: (p.name.casefold(), p.partner_id))
+
+
+def _count(value: MetricValue) -> int:
+    """A count metric's value as an int."""
+    number = value.value
+    assert isinstance(number, int), (value.key, number)
+    return number
+
+
+def _expected(sent: set[Term], term: Term) -> bool:
+    """Expected to return for `term`: an activity in one of the three terms before it."""
+    return any(term.shift(-k) in sent for k in (1, 2, 3))
+
+
+def _terms_with_rows(cur: Any) -> dict[str, set[Term]]:
+    """The terms in which each partner has current activity rows."""
+    rows = cur.execute(
+        "SELECT partner_id, academic_year, term FROM activities GROUP BY ALL"
+    ).fetchall()
+    out: dict[str, set[Term]] = {}
+    for partner_id, academic_year, term in rows:
+        start = int(str(academic_year)[:4])
+        out.setdefault(partner_id, set()).add(Term(start, TERMS.index(term)))
+    return out
+
+
+def _last_returns(cur: Any) -> dict[str, datetime]:
+    """When each partner's latest loaded activities batch was sent."""
+    rows = cur.execute(
+        """
+        WITH sent AS (
+            SELECT partner_id, batch_id FROM batches WHERE partner_id IS NOT NULL
+            UNION
+            SELECT DISTINCT partner_id, batch_id FROM activities
+        )
+        SELECT s.partner_id, max(b.submitted_at)
+        FROM sent s JOIN batches b USING (batch_id)
+        WHERE b.kind = 'activities' AND b.status = 'loaded'
+        GROUP BY s.partner_id
+        """
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}
