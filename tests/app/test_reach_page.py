@@ -1,0 +1,151 @@
+"""The Reach page renders and shows the engine's figures, whole and filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hubmetrics import store
+from hubmetrics.contract import AGE_BANDS
+from hubmetrics.goals import load_goals
+from hubmetrics.metrics import METRICS, Filters, MetricValue, compute_metrics
+from hubmetrics.metrics.breakdown import compute_metrics_by
+from hubmetrics.reach import school_reach
+from ui import format as fmt
+from ui.filters import AGE_BAND_LABELS
+
+Open = Callable[..., AppTest]
+NORTH = "North Northamptonshire"
+
+
+def open_with(open_page: Open, page: str, **choices: str) -> AppTest:
+    """Open `page` with the URL's filters, then make sure of each in the sidebar.
+
+    The URL's filters reach the first page only: switching pages clears the query string, so
+    on another page the choice is made in the sidebar, as a person would.
+    """
+    at = open_page(page, **choices)
+    for name, value in choices.items():
+        box = at.selectbox(key=f"filter_{name}")
+        if box.value != value:
+            box.select(value).run()
+            assert not at.exception, at.exception
+    return at
+
+
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page with this column (AppTest does not expose table keys)."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def engine(path: Path, year: str, filters: Filters) -> dict[str, MetricValue]:
+    con = store.connect(path)
+    try:
+        return compute_metrics(con, year, filters, baselines=load_goals().baselines)
+    finally:
+        con.close()
+
+
+def percent(value: object) -> float | None:
+    return value * 100 if isinstance(value, int | float) else None
+
+
+def same(shown: object, expected: object) -> bool:
+    if expected is None:
+        return shown is None or bool(pd.isna(shown))
+    return shown == pytest.approx(expected)
+
+
+def check_page(at: AppTest, path: Path, year: str, filters: Filters) -> None:
+    values = engine(path, year, filters)
+    metrics = {m.label: m.value for m in at.metric}
+    for key in ("participations", "cyp_participations", "school_age_participations"):
+        assert metrics[METRICS[key].label] == fmt.figure(key, values[key].value)
+    lac = values["lac_participants"].value
+    assert metrics[METRICS["lac_participants"].label] == fmt.figure("lac_participants", lac)
+
+    bands = table(at, "Age band")
+    expected = values["participations_by_age_band"].value
+    assert isinstance(expected, dict)
+    assert list(bands["Age band"]) == [AGE_BAND_LABELS[b] for b in AGE_BANDS]  # all eight
+    assert list(bands["Participations"]) == [expected[b] for b in AGE_BANDS]
+
+    groups = table(at, "Representation").set_index("Group")
+    for label, share, base, rep in (
+        ("Free school meals", "fsm_share", "fsm_baseline", "fsm_representation"),
+        ("SEND", "send_share", "send_baseline", "send_representation"),
+        ("Global majority", "global_majority_share", None, "global_majority_representation"),
+    ):
+        row = groups.loc[label]
+        assert same(row["Share of participants"], percent(values[share].value))
+        area = values[base].value if base else values[rep].denominator
+        assert same(row["Area's share"], percent(area))
+        assert same(row["Representation"], values[rep].value)
+        assert row["Participants counted"] == values[share].denominator
+
+    con = store.connect(path)
+    try:
+        baselines = load_goals().baselines
+        for by, column in (("local_authority", "Local authority"), ("district", "District")):
+            shown = table(at, column).set_index(column)
+            groups_by = compute_metrics_by(con, year, filters, by, baselines=baselines)
+            for group, figures in groups_by.items():
+                if group is None:
+                    continue
+                row = shown.loc[group]
+                assert row["Participations"] == figures["participations"].value
+                assert same(row["FSM share"], percent(figures["fsm_share"].value))
+                assert same(row["FSM area"], percent(figures["fsm_baseline"].value))
+                assert same(row["SEND representation"], figures["send_representation"].value)
+                assert row["Looked-after"] == figures["lac_participants"].value
+            if by == "local_authority" and filters.local_authority is None:
+                total = shown["Participations"].sum()
+                assert total == values["participations"].value  # incl. "Not at a listed school"
+        reach = school_reach(con, year, filters)
+    finally:
+        con.close()
+    on_map = table(at, "Reached")
+    assert list(on_map["URN"]) == [s.urn for s in reach]
+    assert list(on_map["Participations"]) == [s.participations for s in reach]
+    engaged = on_map[(on_map["Reached"] == "Yes") & (on_map["State-funded"] == "Yes")]
+    assert len(engaged) == values["schools_engaged"].value
+    assert metrics["Engaged state-funded schools (●)"] == f"{len(engaged):,}"
+    assert metrics["Cold spots: no activity (×)"] == fmt.figure(
+        "cold_spot_schools", values["cold_spot_schools"].value
+    )
+
+
+def test_reach_page_whole_hub(open_page: Open, app_db: Path) -> None:
+    at = open_page("pages/reach.py")
+    assert at.title[0].value == "Reach"
+    check_page(at, app_db, "2025/26", Filters())
+    assert "Not at a listed school" in set(table(at, "Local authority")["Local authority"])
+    assert any("no area figure for looked-after" in c.value for c in at.caption)
+
+
+def test_reach_page_for_one_local_authority(open_page: Open, app_db: Path) -> None:
+    at = open_with(open_page, "pages/reach.py", la=NORTH)
+    assert at.selectbox(key="filter_la").value == NORTH
+    check_page(at, app_db, "2025/26", Filters(local_authority=NORTH))
+    assert list(table(at, "Local authority")["Local authority"]) == [NORTH]
+    assert list(table(at, "District")["District"]) == ["Corby", "Kettering"]
+    assert len(table(at, "Reached")) == 2  # the LA's two schools on the map
+
+
+def test_reach_page_for_a_partner_and_an_earlier_year(open_page: Open, app_db: Path) -> None:
+    at = open_with(open_page, "pages/reach.py", year="2024/25", partner="NMPAT")
+    check_page(at, app_db, "2024/25", Filters(partner_id="NMPAT"))
+
+
+def test_reach_page_with_no_data_says_so(open_page: Open) -> None:
+    at = open_with(open_page, "pages/reach.py", year="2024/25", partner="ROCK-NN")
+    assert not at.exception
+    assert any("No activities" in i.value for i in at.info)
+    assert not at.dataframe
