@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -167,6 +168,12 @@ def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
 def cold_spot_list(view: View) -> None:
     st.subheader("Cold spots")
     every = data.cold_spots(view.year, view.filters)
+    if not every:
+        st.success(
+            f"No cold spots: every state-funded school had an activity in {view.describe()}.",
+            icon=":material/task_alt:",
+        )
+        return
     st.markdown(
         f"**{len(every):,} state-funded schools** had no activity in {view.describe()}. "
         "Search by name, district, postcode or URN."
@@ -180,7 +187,7 @@ def cold_spot_list(view: View) -> None:
     if wanted.strip():
         st.caption(f"{len(shown):,} of {len(every):,} cold spots match “{wanted.strip()}”.")
     st.dataframe(
-        [_cold_spot_row(s) for s in shown],
+        pd.DataFrame([_cold_spot_row(s) for s in shown], columns=list(COLD_SPOT_COLUMNS)),
         hide_index=True,
         column_config={
             "URN": st.column_config.NumberColumn(format="%d"),
