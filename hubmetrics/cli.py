@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -110,32 +111,52 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from hubmetrics.ingest import load_file
+    from hubmetrics.ingest import LoadResult, load_file
+    from hubmetrics.problems import Problem
 
     path = Path(args.file)
     if not path.is_file():
         print(f"hubmetrics: there is no file {path}", file=sys.stderr)
         return 2
+    errors_out = Path(args.errors) if args.errors else None
+    if errors_out is not None and not _writable(errors_out):
+        # Checked first, so that a load never succeeds with its problem list unwritten.
+        print(
+            f"hubmetrics: cannot write the problem list to {errors_out}: its folder does "
+            "not exist or cannot be written. Nothing was loaded.",
+            file=sys.stderr,
+        )
+        return 2
     size = path.stat().st_size
     limit = config.max_upload_bytes()
     if size > limit:
-        print(
-            f"Refused: {path.name} is {size / 1_048_576:.1f} MB, over the upload limit of "
-            f"{limit / 1_048_576:.0f} MB. Nothing was loaded.",
-            file=sys.stderr,
+        # Refused before reading, so that a huge file is never read into memory.
+        result = LoadResult(
+            args.kind,
+            path.name,
+            accepted=False,
+            errors=[
+                Problem(
+                    None,
+                    None,
+                    None,
+                    f"The file is {size / 1_048_576:.1f} MB, over the upload limit of "
+                    f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
+                )
+            ],
         )
-        return 1
-    con = store.connect(args.db)
-    result = load_file(
-        con,
-        args.kind,
-        path.read_bytes(),
-        file_name=path.name,
-        partner_id=args.partner,
-        submitted_by=args.user,
-    )
-    if args.errors:
-        Path(args.errors).write_text(problems_csv(result.problems), encoding="utf-8")
+    else:
+        con = store.connect(args.db)
+        result = load_file(
+            con,
+            args.kind,
+            path,
+            file_name=path.name,
+            partner_id=args.partner,
+            submitted_by=args.user,
+        )
+    if errors_out is not None:
+        errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
     if result.accepted:
         print(
             f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
@@ -154,6 +175,13 @@ def _load(args: argparse.Namespace) -> int:
     if len(result.problems) > PRINTED_PROBLEMS or result.more_errors:
         print("  … more problems not shown; use --errors OUT.csv to get them all.", file=sys.stderr)
     return 1
+
+
+def _writable(path: Path) -> bool:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists():
+        return path.is_file() and os.access(path, os.W_OK)
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def _batches(args: argparse.Namespace) -> int:

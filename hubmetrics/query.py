@@ -39,7 +39,8 @@ def run_query(database: str | Path | None, sql: str) -> QueryResult:
         raise QueryRefused("Give exactly one SQL statement.")
     if statements[0].type != duckdb.StatementType.SELECT:
         raise QueryRefused(
-            f"Only reading is allowed here; this is a {statements[0].type.name} statement."
+            f"Only reading is allowed here: this {statements[0].type.name} statement would not "
+            "just read."
         )
     con = store.connect_read_only(database)
     try:

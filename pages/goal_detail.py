@@ -69,11 +69,9 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
         name="Trajectory to target",
         line={"dash": "dash", "color": PARITY},
     )
-    unit = "% of participants" if definition.unit == "share" else definition.unit
+    y_title = f"{definition.label} (%)" if definition.unit == "share" else definition.label
     show(
-        styled(
-            fig, f"{definition.label}: actual and trajectory", "Academic year", unit.capitalize()
-        ),
+        styled(fig, f"{definition.label}: actual and trajectory", "Academic year", y_title),
         key=f"trend_{number}_{key}",
     )
     st.dataframe(

@@ -114,7 +114,8 @@ if checked.warnings:
 st.markdown("**The first rows, as they will be stored:**")
 st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 
-if st.button(f"Load {checked.rows:,} rows as a new batch", type="primary", key="upload_confirm"):
+rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
+if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):
     loaded = load_file(
         connection(),
         kind,

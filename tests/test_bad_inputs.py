@@ -2,8 +2,7 @@
 (line as in the file, column) and nothing written; and the odd-looking files that must load.
 
 The files are in tests/bad_inputs/ (written by tests/bad_inputs/make_corpus.py); MANIFEST
-below says what each must do. Cases that show a bug in the ingestion are strict xfails whose
-reason starts with "BUG:"; they pass once the ingestion is fixed.
+below says what each must do.
 """
 
 from __future__ import annotations
@@ -56,8 +55,6 @@ class Case:
     # Generated in the test instead of committed (large files), with environment settings.
     make: Callable[[], bytes] | None = None
     env: tuple[tuple[str, str], ...] = ()
-    bug: str = ""  # a known bug: the case is a strict xfail with this reason
-    crashes: bool = False  # the bug is an exception out of load_file
 
     def data(self) -> bytes:
         return self.make() if self.make else (CORPUS / self.file).read_bytes()
@@ -116,10 +113,6 @@ MANIFEST: tuple[Case, ...] = (
         "multiline_row_with_too_many_cells.csv",
         "activities",
         ((3, None, "more cells than the header"), (6, "activity_type")),
-        bug="BUG: a quoted multi-line row with too many cells gives one whole-file error "
-        "'The file could not be read as CSV: CSV Error on Line: 3' (no line, DuckDB's words) "
-        "and the later errors are lost; DuckDB's parallel reader raises instead of rejecting "
-        "and reading.py retries with parallel=false only when the error says 'parallel=false'.",
     ),
     Case(
         "blank_lines_then_error.csv",
@@ -141,16 +134,11 @@ MANIFEST: tuple[Case, ...] = (
         "inch_mark_then_blank_line.csv",
         "activities",
         ((5, "activity_type", "Did you mean 'wcet'?"),),
-        bug='BUG: a lone double quote inside an unquoted cell (12" cymbal) plus a blank line '
-        "makes the error on line 5 come back as line -1: _number_lines_exactly counts quotes "
-        "as if every quote opened or closed a quoted value.",
     ),
     Case(
         "inch_marks_misnumbered.csv",
         "activities",
         ((4, "activity_type", "Did you mean 'wcet'?"),),
-        bug='BUG: two lone inch marks (12", 14") in unquoted cells plus a blank line move the '
-        "error on line 4 to line 6, another row's line (same cause as line -1 above).",
     ),
     Case(
         "inch_mark_ok.csv",
@@ -162,10 +150,6 @@ MANIFEST: tuple[Case, ...] = (
         "cr_line_endings.csv",
         "activities",
         exact=False,
-        bug="BUG: a file with CR-only line endings (old Mac Excel 'CSV (Macintosh)') crashes "
-        "load_file with _csv.Error 'new-line character seen in unquoted field' from "
-        "read_header; the CLI then exits 3 with 'an internal error'.",
-        crashes=True,
     ),
     # --- wrong encoding, not a CSV at all ---------------------------------------------------
     Case("utf16_with_bom.csv", "partners", ((None, None, "UTF-16"),)),
@@ -280,9 +264,6 @@ MANIFEST: tuple[Case, ...] = (
         "activities",
         ((None, "partner_id", "Did you mean 'NMPAT'?"),),
         partner="NMPTA",
-        bug="BUG: a named partner with a typo (--partner NMPTA) gets no 'Did you mean' "
-        "suggestion in its whole-file error, and every row also gets an error at column "
-        "partner_id, a column the file does not have (one per row of the return).",
     ),
     Case(
         "repeated_key.csv",
@@ -395,7 +376,6 @@ def _params(cases: list[Case]) -> list[object]:
             c,
             via,
             id=f"{c.file.strip('<>').replace('generated: ', '').replace(' ', '_')}-{via}",
-            marks=[pytest.mark.xfail(strict=True, reason=c.bug)] if c.bug else [],
         )
         for c in cases
         for via in ("bytes", "path")
@@ -545,8 +525,6 @@ def test_every_problem_of_every_case_exports_as_csv(
 ) -> None:
     exported = 0
     for case in MANIFEST:
-        if case.crashes:
-            continue
         with monkeypatch.context() as m:
             for name, value in case.env:
                 m.setenv(name, value)
@@ -574,15 +552,9 @@ def test_a_formula_in_a_bad_cell_is_exported_as_text(loaded_db: store.Connection
     assert rows[1][1:4] == ["2", "participants", "'=SUM(L2:L9)"]
 
 
-# --- the same bugs, seen from other sides ---------------------------------------------------
+# --- the same problems, seen from other sides -------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_file(con, kind, Path) of a Windows-1252 file writes '<name>.utf8' "
-    "beside the person's file and deletes it afterwards, destroying a file of that name "
-    "(reading.py/_read: source.with_name(source.name + '.utf8')).",
-)
 def test_loading_a_path_leaves_the_folder_it_came_from_alone(
     hub_db: store.Connection, tmp_path: Path
 ) -> None:
@@ -597,11 +569,6 @@ def test_loading_a_path_leaves_the_folder_it_came_from_alone(
     assert notes.read_text() == "the partner's own notes, not ours to touch"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with HUBMETRICS_MAX_UPLOAD_MB=0.5 the refusal says 'over the upload limit "
-    "of 0 MB' (the limit is formatted with :.0f).",
-)
 def test_a_fractional_upload_limit_is_stated_as_set(
     loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:

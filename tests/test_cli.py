@@ -2,7 +2,7 @@
 `hubmetrics.cli.main` and as a real process. Every command gets `--db` in a temporary folder;
 the project's data/hub.duckdb is never touched.
 
-Cases that show a bug are strict xfails whose reason starts with "BUG:".
+
 """
 
 from __future__ import annotations
@@ -229,15 +229,7 @@ def test_errors_option_writes_the_problems_csv(
     assert [(r[0], r[1], r[2]) for r in rows[1:]] == [("warning", "2", "school_urn")]
 
 
-REFUSED_FILES = [
-    pytest.param(
-        c,
-        id=c.file,
-        marks=[pytest.mark.xfail(strict=True, reason=c.bug)] if c.crashes else [],
-    )
-    for c in MANIFEST
-    if not c.accepted and not c.make
-]
+REFUSED_FILES = [pytest.param(c, id=c.file) for c in MANIFEST if not c.accepted and not c.make]
 
 
 @pytest.mark.parametrize("case", REFUSED_FILES)
@@ -448,16 +440,9 @@ def test_query_without_a_database_says_to_init(
     assert not db.exists()
 
 
-# --- bugs -----------------------------------------------------------------------------------
+# --- the problem list and the load stay consistent -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `load ... --errors OUT.csv` with OUT.csv in a folder that does not exist "
-    "loads the batch, then fails writing OUT.csv and exits 3 'an internal error stopped "
-    "this command': the person thinks nothing was loaded, and loading again is refused as "
-    "already loaded.",
-)
 def test_an_unwritable_errors_file_does_not_hide_a_load(
     capsys: pytest.CaptureFixture[str], db: Path, files: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -470,11 +455,6 @@ def test_an_unwritable_errors_file_does_not_hide_a_load(
     assert (code == 0) == loaded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a file over the upload limit is refused before --errors OUT.csv is written, "
-    "so OUT.csv is not written (an old OUT.csv from an earlier run is left as it was).",
-)
 def test_errors_file_is_written_for_a_file_over_the_limit(
     capsys: pytest.CaptureFixture[str],
     loaded: Path,
@@ -558,11 +538,6 @@ def test_the_console_script_end_to_end(db: Path, files: dict[str, Path], tmp_pat
     assert count_activities(db) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a CSV with CR-only line endings (old Mac Excel) makes `hubmetrics load` exit "
-    "3 'an internal error stopped this command' instead of exit 1 with a message.",
-)
 def test_the_console_script_refuses_cr_line_endings(db: Path, tmp_path: Path) -> None:
     assert _process(db, tmp_path, "init").returncode == 0
     done = _process(db, tmp_path, "load", "activities", str(CORPUS / "cr_line_endings.csv"))

@@ -202,7 +202,7 @@ def _read(
                 None,
                 None,
                 f"The file is {len(data) / 1_048_576:.1f} MB, over the upload limit of "
-                f"{limit / 1_048_576:.0f} MB. Split it into smaller files (by term, say).",
+                f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
             )
         )
         return None
@@ -226,12 +226,10 @@ def _read(
         else:
             # DuckDB reads UTF-8; the kept original stays byte for byte as sent.
             text_bytes = text.encode("utf-8")
-            readable = source.with_name(source.name + ".utf8")
-            readable.write_bytes(text_bytes)
-            try:
+            with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
+                readable = Path(tmp) / "upload-utf8.csv"
+                readable.write_bytes(text_bytes)
                 raw = read_raw(cur, readable, text_bytes, header, table, select, inner, params)
-            finally:
-                readable.unlink(missing_ok=True)
     except UnreadableFile as exc:
         result.errors.append(exc.problem)
         return None

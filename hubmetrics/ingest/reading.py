@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +86,16 @@ def decode(data: bytes) -> tuple[str, str]:
                 None,
                 "The file is saved as UTF-16 text (Excel's 'Unicode Text'). Save it as "
                 "'CSV UTF-8 (Comma delimited)' instead.",
+            )
+        )
+    if b"\r" in data and b"\n" not in data:
+        raise UnreadableFile(
+            Problem(
+                None,
+                None,
+                None,
+                "The lines of this file end the old Macintosh way (CR only), which is not a CSV "
+                "line ending. Save it from Excel as 'CSV UTF-8 (Comma delimited)'.",
             )
         )
     nul = data.find(b"\x00")
@@ -169,19 +181,17 @@ def read_raw(
     rejects, scans = f"{table}_rejects", f"{table}_scans"
     try:
         _read_csv(con, source, table, columns, select, inner, params, parallel=True)
-    except duckdb.Error as exc:
-        if "parallel=false" not in str(exc):
-            raise UnreadableFile(
-                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
-            ) from None
-        # Quoted line breaks and short rows together need the single-threaded reader.
+    except duckdb.Error:
+        # DuckDB's parallel reader gives up on some files (quoted line breaks with short or
+        # long rows) that its single-threaded reader reads and rejects line by line.
+        con.execute(f"DROP TABLE IF EXISTS {table}_read")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
         try:
             _read_csv(con, source, table, columns, select, inner, params, parallel=False)
-        except duckdb.Error as exc2:
+        except duckdb.Error as exc:
             raise UnreadableFile(
-                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc2)}")
+                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
             ) from None
     reject_rows = con.execute(
         f"SELECT byte_position, error_type::VARCHAR, csv_line FROM {rejects} "  # safe: generated
@@ -190,10 +200,15 @@ def read_raw(
     con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
     con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
 
+    # DuckDB names the line where a broken record went wrong; a person wants the line where
+    # that record starts, which the exact numbering below knows.
+    starts = _record_starts(text_bytes) if reject_rows else []
     problems: list[Problem] = []
     reject_lines: list[int] = []
     for byte_position, error_type, csv_line in reject_rows:
         line = text_bytes.count(b"\n", 0, int(byte_position or 0)) + 1
+        at = bisect.bisect_right(starts, line) - 1
+        line = starts[at] if at >= 0 else line
         reject_lines.append(line)
         problems.append(
             Problem(
@@ -223,7 +238,7 @@ def read_raw(
             f"AS line, * FROM {table}_read"
         )
     else:
-        _number_lines_exactly(con, source, table, reject_lines)
+        _number_lines_exactly(con, starts or _record_starts(text_bytes), table, reject_lines)
     return RawFile(table=table, header=header, encoding="", rows=rows, problems=problems)
 
 
@@ -250,52 +265,48 @@ def _read_csv(
     )
 
 
+def _record_starts(text_bytes: bytes) -> list[int]:
+    """The first line of every record after the header, as Python's csv module reads them.
+
+    Python's csv module reads quotes as CSV means them (a quote inside an unquoted cell, as
+    in 12" cymbal, is just a character) and skips nothing; blank lines give no record.
+    """
+    text = text_bytes.decode("utf-8").lstrip("\ufeff")
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_LINE_BYTES))
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
+    starts: list[int] = []
+    previous_end = 0
+    try:
+        for row in reader:
+            if row:
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error:
+        pass  # what cannot be read this way was rejected by DuckDB with its own line
+    return starts[1:]  # the header
+
+
 def _number_lines_exactly(
-    con: Connection, source: Path, table: str, reject_lines: list[int]
+    con: Connection, starts: list[int], table: str, reject_lines: list[int]
 ) -> None:
     """Give each record its first line when records span lines or blank lines were skipped.
 
-    A physical line starts a record when the quotes before it are balanced and it is not
-    blank (DuckDB skips blank lines). Records that DuckDB rejected are taken out, so the
-    n-th remaining start is the n-th row DuckDB kept.
+    DuckDB skips blank lines and the records it rejected; those are taken out of the record
+    starts, so that the n-th remaining start is the n-th row DuckDB kept. Only files that
+    are not one record per line come here.
     """
-    con.execute(
-        f"""
-        CREATE TEMP TABLE {table}_starts AS
-        WITH split AS (
-            SELECT string_split(content, chr(10)) AS parts FROM read_text(?)
-        ), numbered AS (
-            SELECT unnest(parts) AS txt, generate_subscripts(parts, 1) AS n FROM split
-        ), quoted AS (
-            SELECT n, txt, coalesce(sum(length(txt) - length(replace(txt, '"', '')))
-                OVER (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-            FROM numbered
-        )
-        SELECT CAST(n AS INTEGER) AS line FROM quoted
-        WHERE before % 2 = 0 AND rtrim(txt, chr(13)) <> '' AND n > 1
-        """,  # safe: generated table name
-        [str(source)],
-    )
-    if reject_lines:
-        # A rejected record may be reported on a later line than its start: drop the start
-        # at or before each rejected line.
-        con.execute(
-            f"""
-            DELETE FROM {table}_starts WHERE line IN (
-                SELECT (SELECT max(s.line) FROM {table}_starts s WHERE s.line <= r.line)
-                FROM (SELECT unnest(?) AS line) r
-            )
-            """,  # safe: generated table name
-            [reject_lines],
-        )
+    rejected = set(reject_lines)
+    starts = [line for line in starts if line not in rejected]
     con.execute(
         f"""
         CREATE TEMP TABLE {table}_lines AS
         SELECT r.rid, coalesce(s.line, -1) AS line
         FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS k FROM {table}_read) r
-        LEFT JOIN (SELECT row_number() OVER (ORDER BY line) AS k, line FROM {table}_starts) s
+        LEFT JOIN (SELECT generate_subscripts(starts, 1) AS k, unnest(starts) AS line
+                   FROM (SELECT CAST(? AS INTEGER[]) AS starts)) s
         USING (k)
-        """  # safe: generated names
+        """,  # safe: generated names
+        [starts],
     )
     con.execute(
         f"CREATE TEMP VIEW {table} AS SELECT l.line, r.* FROM {table}_read r "  # safe: generated

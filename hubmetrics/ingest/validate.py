@@ -214,13 +214,19 @@ def _check_named_partner(
         return
     known = con.execute("SELECT 1 FROM partners WHERE partner_id = ?", [partner_id]).fetchone()
     if not known:
+        nearest = con.execute(
+            "SELECT arg_max(partner_id, jaro_winkler_similarity(lower(partner_id), lower(?))) "
+            "FROM partners WHERE jaro_winkler_similarity(lower(partner_id), lower(?)) >= 0.8",
+            [partner_id, partner_id],
+        ).fetchone()
+        hint = f" Did you mean '{nearest[0]}'?" if nearest and nearest[0] else ""
         staged.errors.append(
             Problem(
                 None,
                 "partner_id",
                 partner_id,
-                f"The partner '{partner_id}' named for this upload is not in the partners list. "
-                "Load the partners file with it first, or choose a listed partner.",
+                f"The partner '{partner_id}' named for this upload is not in the partners list."
+                f"{hint} Choose a listed partner, or load the partners file with it first.",
             )
         )
 
@@ -471,7 +477,7 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
     sql = (
         "SELECT line, column_name, value, message, severity, count(*) OVER () AS total FROM ("
         + " UNION ALL ".join(parts)
-        + f") ORDER BY severity, line, pos LIMIT {MAX_PROBLEMS}"
+        + f") ORDER BY severity, line, pos, message LIMIT {MAX_PROBLEMS}"
     )
     for line, column_name, value, message, severity, total in con.execute(sql, params).fetchall():
         problem = Problem(line, column_name, value, message, severity)
@@ -482,6 +488,18 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
 
 def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Check]:
     checks: list[_Check] = []
+    checks.append(
+        _Check(
+            "school_urn",
+            "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
+            _lit(
+                "This URN is not in the schools list. The row is loaded, but cannot count "
+                "toward school coverage until the school is in the list."
+            ),
+            severity="warning",
+        )
+    )
+
     if partner_id is not None and "partner_id" in mapping:
         checks.append(
             _Check(
@@ -493,6 +511,8 @@ def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_C
                 message_params=(partner_id,),
             )
         )
+    if partner_id is not None:
+        return checks  # the named partner was checked once, and every row must be it
     similarity = "jaro_winkler_similarity(lower(p.partner_id), lower(partner_id))"
     nearest = (
         f"(SELECT arg_max(p.partner_id, {similarity}) FROM partners p WHERE {similarity} >= 0.8)"
@@ -504,17 +524,6 @@ def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_C
             _lit("This partner is not in the partners list.")
             + f" || coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
             + _lit(" Use a listed partner_id, or load the partners file with it first."),
-        )
-    )
-    checks.append(
-        _Check(
-            "school_urn",
-            "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
-            _lit(
-                "This URN is not in the schools list. The row is loaded, but cannot count "
-                "toward school coverage until the school is in the list."
-            ),
-            severity="warning",
         )
     )
     return checks

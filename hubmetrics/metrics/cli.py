@@ -39,7 +39,8 @@ def add_metrics_command(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--as-of",
         dest="as_of",
-        help="today's date for the year in progress (YYYY-MM-DD; default today)",
+        help="today's date for the year in progress (YYYY-MM-DD; default today, or the "
+        "demo database's own date)",
     )
     return parser
 
@@ -66,8 +67,10 @@ def run_metrics_command(con: Any, args: argparse.Namespace) -> int:
     except GoalsFileError as exc:
         print(f"hubmetrics metrics: {exc}", file=sys.stderr)
         return 1
+    from hubmetrics.store import as_of as recorded_as_of
+
     values = compute_metrics(con, label, filters, baselines=goals.baselines)
-    results = evaluate_goals(con, goals, label, filters, as_of=as_of)
+    results = evaluate_goals(con, goals, label, filters, as_of=as_of or recorded_as_of(con))
     if args.json:
         print(json.dumps(metrics_json(label, filters, values, results), indent=2))
     else:

@@ -75,13 +75,20 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_url(demo_database: Path, tmp_path: Path) -> Iterator[str]:
-    """A fresh `streamlit run dashboard.py` on its own copy of the demo database."""
+def app_database(demo_database: Path, tmp_path: Path) -> Path:
+    """A copy of the demo database (with its kept originals) for one test's app."""
     database = tmp_path / "hub.duckdb"
     shutil.copy(demo_database, database)
     originals = store.config.originals_dir(demo_database)
     if originals.exists():
         shutil.copytree(originals, store.config.originals_dir(database))
+    return database
+
+
+@pytest.fixture
+def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
+    """A fresh `streamlit run dashboard.py` on its own database."""
+    database = app_database
     port = _free_port()
     env = {**os.environ, "HUBMETRICS_DB": str(database)}
     log = (tmp_path / "streamlit.log").open("w")
