@@ -64,10 +64,15 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
             for p in missing
         ]
         st.warning("**Missing returns**\n\n" + "\n".join(lines), icon=":material/assignment_late:")
-    else:
+    elif received:
         st.success(
             f"Every partner expected to send a return has sent one for {term}.",
             icon=":material/task_alt:",
+        )
+    else:
+        st.info(
+            f"No return is expected for {term}: no partner has had activities in the year of "
+            "terms before it."
         )
     st.caption(
         f"As at {_date(data.as_of())}, whatever year and filters are chosen. A return for a "
