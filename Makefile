@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: start test lint demo-files bench clean
+.PHONY: start test lint demo-files bench clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,18 +19,20 @@ start: $(VENV)/.installed
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.installed
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || $(MAKE) --no-print-directory chromium
+	@[ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null 2>&1 || $(MAKE) --no-print-directory system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-chromium:
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here);
+# the report tests read PDFs with poppler's pdftotext and pdftoppm.
+SYSTEM_PACKAGES := chromium poppler-utils
+system-packages:
 	@if [ "$$(id -u)" = "0" ]; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); \
 	else \
-		echo "The browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu)."; \
+		echo "The tests need: sudo apt-get install $(SYSTEM_PACKAGES)   (Debian/Ubuntu)"; \
 		exit 1; \
 	fi
 
