@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubmetrics.metrics import METRICS
+from hubmetrics.metrics.formatting import NO_DATA, format_value
 
-NO_DATA = "no data"
+__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "status"]
 
 STATUS_WORDS = {
     "on_track": ("On track", ":material/check_circle:"),
@@ -17,17 +17,8 @@ STATUS_WORDS = {
 
 
 def figure(key: str, value: Any) -> str:
-    """A metric's value in its unit."""
-    if value is None:
-        return NO_DATA
-    unit = METRICS[key].unit
-    if unit == "share":
-        return f"{value * 100:,.1f}%"
-    if unit in ("ratio", "index"):
-        return f"{value:,.2f}"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+    """A metric's value in its unit (one formatting for the app, the CLI and the reports)."""
+    return format_value(key, value)
 
 
 def status(code: str) -> str:

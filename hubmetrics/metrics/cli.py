@@ -11,6 +11,7 @@ from typing import Any
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import MetricValue, compute_metrics
 from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.formatting import format_value
 from hubmetrics.metrics.registry import METRICS
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
 from hubmetrics.metrics.years import YearError, parse_year, year_label
@@ -128,20 +129,6 @@ def metrics_text(
             if ind.note:
                 lines.append(f"   {'':<31} {ind.note}")
     return "\n".join(lines)
-
-
-def format_value(key: str, value: Any) -> str:
-    """A figure as people read it: counts with separators, shares as percentages."""
-    if value is None:
-        return "no data"
-    unit = METRICS[key].unit
-    if unit in ("share", "rate"):
-        return f"{value * 100:.1f}%"
-    if unit in ("ratio", "index"):
-        return f"{value:.2f}"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
 
 
 def _made_from(value: MetricValue) -> str:
