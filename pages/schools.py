@@ -66,8 +66,8 @@ def key_figures(values: dict[str, MetricValue], view: View) -> None:
             f"No activities for {view.describe()}: every state-funded school counts as a cold spot."
         )
     notes = [
-        "A school is engaged when at least one activity in the selection took place there, "
-        "whoever ran it; independent schools are not counted."
+        "A school is engaged when at least one activity in the selection took place there (one "
+        "is enough); independent schools are not counted."
     ]
     if view.filters.partner_id or view.filters.age_band:
         notes.append(
