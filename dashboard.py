@@ -6,6 +6,8 @@ import streamlit as st
 
 import ui.theme  # noqa: F401  (registers the plotly template every chart uses)
 from hubmetrics import store
+from ui.filters import sidebar_view
+from ui.page import VIEW_KEY
 from ui.state import connection
 
 st.set_page_config(
@@ -22,29 +24,44 @@ if store.is_demo(connection()):
 pages = {
     "Progress": [
         st.Page(
-            "pages/overview.py",
+            "app_pages/overview.py",
             title="Overview",
             icon=":material/dashboard:",
             url_path="overview",
             default=True,
         ),
         st.Page(
-            "pages/goal_detail.py", title="Goal detail", icon=":material/flag:", url_path="goals"
+            "app_pages/goal_detail.py",
+            title="Goal detail",
+            icon=":material/flag:",
+            url_path="goals",
         ),
-        st.Page("pages/reach.py", title="Reach", icon=":material/diversity_3:", url_path="reach"),
-        st.Page("pages/schools.py", title="Schools", icon=":material/school:", url_path="schools"),
         st.Page(
-            "pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"
+            "app_pages/reach.py", title="Reach", icon=":material/diversity_3:", url_path="reach"
+        ),
+        st.Page(
+            "app_pages/schools.py", title="Schools", icon=":material/school:", url_path="schools"
+        ),
+        st.Page(
+            "app_pages/partners.py",
+            title="Partners",
+            icon=":material/handshake:",
+            url_path="partners",
         ),
     ],
     "Data": [
         st.Page(
-            "pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"
+            "app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"
         ),
-        st.Page("pages/data.py", title="Batches", icon=":material/history:", url_path="data"),
+        st.Page("app_pages/data.py", title="Batches", icon=":material/history:", url_path="data"),
         st.Page(
-            "pages/methods.py", title="Methods", icon=":material/menu_book:", url_path="methods"
+            "app_pages/methods.py", title="Methods", icon=":material/menu_book:", url_path="methods"
         ),
     ],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+# The year and filters sit in the entry script, so that they carry over from page to page;
+# only the pages that show figures draw them.
+if page.url_path in {p.url_path for p in pages["Progress"]}:
+    st.session_state[VIEW_KEY] = sidebar_view()
+page.run()

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.filters import View, sidebar_view
+from ui.filters import View
+
+VIEW_KEY = "hubmetrics_view"
 
 
 def current_view() -> View:
-    """Draw the sidebar's year and filters (same keys on every page, so they carry over)."""
-    return sidebar_view()
+    """The year and filters chosen in the sidebar, which dashboard.py draws on every run.
+
+    The sidebar lives in the entry script so that its widgets, and so the choices, carry
+    over from page to page.
+    """
+    view = st.session_state.get(VIEW_KEY)
+    if not isinstance(view, View):
+        raise RuntimeError("Open the app through dashboard.py, which draws the sidebar.")
+    return view
 
 
 def header(title: str, view: View | None = None) -> None:

@@ -38,7 +38,7 @@ def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 @pytest.fixture
 def open_page(app_db: Path) -> Callable[..., AppTest]:
-    """Run the app, switch to `page` (e.g. "pages/reach.py") with optional query params."""
+    """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
 
     def run(page: str, **query: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

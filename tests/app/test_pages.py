@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 from hub_fixture import ACTIVITIES_HEADER
+from page_helpers import Open, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -14,16 +13,6 @@ from hubmetrics.goals import load_goals
 from hubmetrics.metrics import METRICS, Filters, compute_metrics
 from hubmetrics.metrics.status import evaluate_goals
 from ui import format as fmt
-
-Open = Callable[..., AppTest]
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table on the page with this column (AppTest does not expose table keys)."""
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
-    raise AssertionError(f"no table with a {column!r} column")
 
 
 def texts(at: AppTest) -> str:
@@ -40,7 +29,7 @@ def engine(path: Path, year: str, filters: Filters) -> dict[str, object]:
 
 
 def test_overview_shows_every_goal_with_the_engines_headline(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/overview.py")
+    at = open_page("app_pages/overview.py")
     assert at.selectbox(key="filter_year").value == "2025/26"
     con = store.connect(app_db)
     results = evaluate_goals(con, load_goals(), "2025/26", Filters(), as_of=store.as_of(con))
@@ -63,7 +52,7 @@ def test_overview_shows_every_goal_with_the_engines_headline(open_page: Open, ap
 
 
 def test_overview_follows_the_year_and_filters_in_the_url(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/overview.py", year="2024/25", la="North Northamptonshire")
+    at = open_page("app_pages/overview.py", year="2024/25", la="North Northamptonshire")
     assert at.selectbox(key="filter_year").value == "2024/25"
     assert at.selectbox(key="filter_la").value == "North Northamptonshire"
     expected = engine(app_db, "2024/25", Filters(local_authority="North Northamptonshire"))
@@ -72,7 +61,7 @@ def test_overview_follows_the_year_and_filters_in_the_url(open_page: Open, app_d
 
 
 def test_changing_a_filter_changes_the_figures(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/overview.py")
+    at = open_page("app_pages/overview.py")
     before = {m.label: m.value for m in at.metric}
     at.selectbox(key="filter_partner").select("ROCK-NN").run()
     after = {m.label: m.value for m in at.metric}
@@ -84,7 +73,7 @@ def test_changing_a_filter_changes_the_figures(open_page: Open, app_db: Path) ->
 
 
 def test_goal_detail_tables_match_the_engine(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/goal_detail.py", goal="2")
+    at = open_page("app_pages/goal_detail.py", goal="2")
     assert at.selectbox(key="goal_choice").value == 2
     wcet = at.dataframe[0].value
     years = list(wcet["Academic year"])
@@ -95,13 +84,13 @@ def test_goal_detail_tables_match_the_engine(open_page: Open, app_db: Path) -> N
 
 
 def test_methods_lists_every_metric_and_the_goals_file(open_page: Open) -> None:
-    at = open_page("pages/methods.py")
+    at = open_page("app_pages/methods.py")
     assert set(table(at, "Key")["Key"]) == set(METRICS)
     assert any("[[goals]]" in c.value or "goals" in c.value for c in at.code)
 
 
 def test_batches_page_lists_batches_and_rolls_back(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/data.py")
+    at = open_page("app_pages/data.py")
     assert list(table(at, "Batch")["Batch"]) == [4, 3, 2, 1]
     assert at.get("download_button")
     at.selectbox(key="batch_choice").select(4).run()
@@ -117,7 +106,7 @@ def test_batches_page_lists_batches_and_rolls_back(open_page: Open, app_db: Path
 
 
 def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/upload.py")
+    at = open_page("app_pages/upload.py")
     bad = ACTIVITIES_HEADER + "\nNMPAT,B1,Bad,wcte,,,31/02/2026,,,,ks2,-1,,,,,,,,,,,,,\n"
     at.file_uploader(key="upload_file").upload("bad.csv", bad.encode(), "text/csv").run()
     assert not at.exception
@@ -135,7 +124,7 @@ def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Pa
 
 
 def test_upload_loads_a_clean_file_after_confirmation(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/upload.py")
+    at = open_page("app_pages/upload.py")
     good = (
         ACTIVITIES_HEADER
         + "\nNMPAT,U1,New strings,wcet,,,2026-01-12,,900003,,ks2,30,,,,,,,,,,,,,\n"
@@ -153,3 +142,21 @@ def test_upload_loads_a_clean_file_after_confirmation(open_page: Open, app_db: P
         "SELECT participants FROM activities WHERE activity_id = 'U1'"
     ).fetchone() == (30,)
     con.close()
+
+
+def test_the_filters_carry_over_from_page_to_page(open_page: Open) -> None:
+    at = open_page("app_pages/overview.py")
+    at.selectbox(key="filter_la").select("Rutland").run()
+    at.selectbox(key="filter_year").select("2024/25").run()
+    for page, title in (("app_pages/reach.py", "Reach"), ("app_pages/schools.py", "Schools")):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert at.title[0].value.startswith(title)
+        assert at.selectbox(key="filter_la").value == "Rutland"
+        assert at.selectbox(key="filter_year").value == "2024/25"
+        assert "Showing 2024/25 · Rutland" in [c.value for c in at.caption]
+
+
+def test_pages_without_figures_have_no_filters(open_page: Open) -> None:
+    at = open_page("app_pages/upload.py")
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("filter_")]

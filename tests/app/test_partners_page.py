@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
+from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -14,27 +13,8 @@ from hubmetrics.metrics import Filters, compute_metrics
 from hubmetrics.reach import PartnerContribution, partner_contributions
 from ui.filters import AGE_BAND_LABELS
 
-Open = Callable[..., AppTest]
 NORTH = "North Northamptonshire"
 WORDS = {"received": "✓ Received", "missing": "⚠ Missing", "not_expected": "– Not expected"}
-
-
-def open_with(open_page: Open, page: str, **choices: str) -> AppTest:
-    """Open `page`, then make each choice in the sidebar (the URL's reach the first page only)."""
-    at = open_page(page, **choices)
-    for name, value in choices.items():
-        box = at.selectbox(key=f"filter_{name}")
-        if box.value != value:
-            box.select(value).run()
-            assert not at.exception, at.exception
-    return at
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
-    raise AssertionError(f"no table with a {column!r} column")
 
 
 def expected(path: Path, year: str, filters: Filters) -> list[PartnerContribution]:
@@ -80,7 +60,7 @@ def check_page(at: AppTest, path: Path, year: str, filters: Filters) -> list[Par
 
 
 def test_partners_page_whole_hub(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/partners.py")
+    at = open_page("app_pages/partners.py")
     assert at.title[0].value == "Partners"
     partners = check_page(at, app_db, "2025/26", Filters())
     by_id = {p.partner_id: p for p in partners}
@@ -95,7 +75,7 @@ def test_partners_page_whole_hub(open_page: Open, app_db: Path) -> None:
 
 
 def test_partners_page_for_one_local_authority(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/partners.py", la=NORTH)
+    at = open_with(open_page, "app_pages/partners.py", la=NORTH)
     check_page(at, app_db, "2025/26", Filters(local_authority=NORTH))
     frame = table(at, "Partner").set_index("ID")
     assert frame.loc["NMPAT", "Participations"] == 28  # the choir had no school
@@ -106,7 +86,7 @@ def test_partners_page_for_one_local_authority(open_page: Open, app_db: Path) ->
 
 
 def test_partners_page_for_one_partner(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/partners.py", partner="ROCK-NN", year="2024/25")
+    at = open_with(open_page, "app_pages/partners.py", partner="ROCK-NN", year="2024/25")
     check_page(at, app_db, "2024/25", Filters(partner_id="ROCK-NN"))
     assert list(table(at, "Partner")["ID"]) == ["ROCK-NN"]
     assert any("No partner has activities" in i.value for i in at.info)
@@ -126,7 +106,7 @@ def test_partners_page_missing_returns_in_words(open_page: Open, app_db: Path) -
     # 2024/25), NMPAT and the choir had autumn 2024/25 rows, so both owe summer 2024/25; the
     # choir owes autumn 2025/26 too. ROCK-NN is new: nothing before, its autumn rows are in.
     set_as_of(app_db, "2025-11-20")
-    at = open_page("pages/partners.py")
+    at = open_page("app_pages/partners.py")
     partners = check_page(at, app_db, "2025/26", Filters())
     assert {p.partner_id: (p.return_status, p.outstanding_terms) for p in partners} == {
         "KETT-CHORAL": ("missing", ("summer 2024/25", "autumn 2025/26")),
@@ -143,7 +123,7 @@ def test_partners_page_missing_returns_in_words(open_page: Open, app_db: Path) -
     assert "Rock School" not in warning
     # A year and more with nothing: no one is chased.
     set_as_of(app_db, "2027-06-01")
-    at = open_page("pages/partners.py")
+    at = open_page("app_pages/partners.py")
     partners = check_page(at, app_db, "2025/26", Filters())
     assert {p.return_status for p in partners} == {"not_expected"}
     assert any("No return is expected for summer 2026/27" in i.value for i in at.info)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -18,31 +18,7 @@ from hubmetrics.reach import school_reach
 from ui import format as fmt
 from ui.filters import AGE_BAND_LABELS
 
-Open = Callable[..., AppTest]
 NORTH = "North Northamptonshire"
-
-
-def open_with(open_page: Open, page: str, **choices: str) -> AppTest:
-    """Open `page` with the URL's filters, then make sure of each in the sidebar.
-
-    The URL's filters reach the first page only: switching pages clears the query string, so
-    on another page the choice is made in the sidebar, as a person would.
-    """
-    at = open_page(page, **choices)
-    for name, value in choices.items():
-        box = at.selectbox(key=f"filter_{name}")
-        if box.value != value:
-            box.select(value).run()
-            assert not at.exception, at.exception
-    return at
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table on the page with this column (AppTest does not expose table keys)."""
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
-    raise AssertionError(f"no table with a {column!r} column")
 
 
 def engine(path: Path, year: str, filters: Filters) -> dict[str, MetricValue]:
@@ -123,7 +99,7 @@ def check_page(at: AppTest, path: Path, year: str, filters: Filters) -> None:
 
 
 def test_reach_page_whole_hub(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/reach.py")
+    at = open_page("app_pages/reach.py")
     assert at.title[0].value == "Reach"
     check_page(at, app_db, "2025/26", Filters())
     assert "Not at a listed school" in set(table(at, "Local authority")["Local authority"])
@@ -131,7 +107,7 @@ def test_reach_page_whole_hub(open_page: Open, app_db: Path) -> None:
 
 
 def test_reach_page_for_one_local_authority(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/reach.py", la=NORTH)
+    at = open_with(open_page, "app_pages/reach.py", la=NORTH)
     assert at.selectbox(key="filter_la").value == NORTH
     check_page(at, app_db, "2025/26", Filters(local_authority=NORTH))
     assert list(table(at, "Local authority")["Local authority"]) == [NORTH]
@@ -140,12 +116,12 @@ def test_reach_page_for_one_local_authority(open_page: Open, app_db: Path) -> No
 
 
 def test_reach_page_for_a_partner_and_an_earlier_year(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/reach.py", year="2024/25", partner="NMPAT")
+    at = open_with(open_page, "app_pages/reach.py", year="2024/25", partner="NMPAT")
     check_page(at, app_db, "2024/25", Filters(partner_id="NMPAT"))
 
 
 def test_reach_page_with_no_data_says_so(open_page: Open) -> None:
-    at = open_with(open_page, "pages/reach.py", year="2024/25", partner="ROCK-NN")
+    at = open_with(open_page, "app_pages/reach.py", year="2024/25", partner="ROCK-NN")
     assert not at.exception
     assert any("No activities" in i.value for i in at.info)
     assert not at.dataframe

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -14,26 +13,7 @@ from hubmetrics.metrics import METRICS, Filters, cold_spot_school_list, compute_
 from hubmetrics.metrics.breakdown import compute_metrics_by
 from ui import format as fmt
 
-Open = Callable[..., AppTest]
 NORTH = "North Northamptonshire"
-
-
-def open_with(open_page: Open, page: str, **choices: str) -> AppTest:
-    """Open `page`, then make each choice in the sidebar (the URL's reach the first page only)."""
-    at = open_page(page, **choices)
-    for name, value in choices.items():
-        box = at.selectbox(key=f"filter_{name}")
-        if box.value != value:
-            box.select(value).run()
-            assert not at.exception, at.exception
-    return at
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
-    raise AssertionError(f"no table with a {column!r} column")
 
 
 def check_page(at: AppTest, path: Path, year: str, filters: Filters) -> None:
@@ -75,7 +55,7 @@ def check_page(at: AppTest, path: Path, year: str, filters: Filters) -> None:
 
 
 def test_schools_page_whole_hub(open_page: Open, app_db: Path) -> None:
-    at = open_page("pages/schools.py")
+    at = open_page("app_pages/schools.py")
     assert at.title[0].value == "Schools"
     check_page(at, app_db, "2025/26", Filters())
     # 2025/26: 900001 and 900002 engaged; Brixworth (900003) is the one cold spot.
@@ -91,7 +71,7 @@ def test_schools_page_whole_hub(open_page: Open, app_db: Path) -> None:
 
 
 def test_schools_page_for_one_local_authority(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/schools.py", la=NORTH)
+    at = open_with(open_page, "app_pages/schools.py", la=NORTH)
     check_page(at, app_db, "2025/26", Filters(local_authority=NORTH))
     assert list(table(at, "Local authority")["Local authority"]) == [NORTH]
     assert any("No cold spots" in m.value for m in at.success)  # both LA schools reached
@@ -100,7 +80,7 @@ def test_schools_page_for_one_local_authority(open_page: Open, app_db: Path) -> 
 
 def test_the_search_box_narrows_the_cold_spots(open_page: Open, app_db: Path) -> None:
     # 2024/25: only 900001 had an activity, so 900002 and 900003 are cold spots.
-    at = open_with(open_page, "pages/schools.py", year="2024/25")
+    at = open_with(open_page, "app_pages/schools.py", year="2024/25")
     check_page(at, app_db, "2024/25", Filters())
     assert list(table(at, "Postcode")["URN"]) == [900003, 900002]
     for text, urns in (
@@ -121,7 +101,7 @@ def test_the_search_box_narrows_the_cold_spots(open_page: Open, app_db: Path) ->
 
 
 def test_schools_page_for_a_partner_with_nothing_in_the_year(open_page: Open, app_db: Path) -> None:
-    at = open_with(open_page, "pages/schools.py", year="2024/25", partner="ROCK-NN")
+    at = open_with(open_page, "app_pages/schools.py", year="2024/25", partner="ROCK-NN")
     assert not at.exception
     assert any("No activities" in i.value for i in at.info)
     check_page(at, app_db, "2024/25", Filters(partner_id="ROCK-NN"))
