@@ -1,0 +1,1 @@
+"""Documents that leave the hub: the Arts Council return workbook and the trustees' board pack."""
