@@ -23,12 +23,9 @@ if store.is_demo(connection()):
 
 pages = {
     "Progress": [
+        # The default page is served at the root address, "/".
         st.Page(
-            "app_pages/overview.py",
-            title="Overview",
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
+            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
         st.Page(
             "app_pages/goal_detail.py",

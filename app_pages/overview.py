@@ -16,11 +16,11 @@ if not view.year:
     st.stop()
 
 coverage = data.coverage(view.year)
-last = f"{coverage.last_upload:%d %B %Y}" if coverage.last_upload else "never"
+last = fmt.long_date(coverage.last_upload) if coverage.last_upload else "never"
 st.markdown(
     f"The figures for **{view.year}** stand on **{coverage.returns:,} termly returns** from "
     f"**{coverage.partners_returned} of {coverage.partners_known} partners**; the last upload "
-    f"was on **{last}**. Figures are as at {data.as_of():%d %B %Y}."
+    f"was on **{last}**. Figures are as at {fmt.long_date(data.as_of())}."
 )
 
 results = data.goal_results(view.year, view.filters)

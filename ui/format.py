@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 
-__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "status"]
+__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "status"]
 
 STATUS_WORDS = {
     "on_track": ("On track", ":material/check_circle:"),
@@ -19,6 +20,11 @@ STATUS_WORDS = {
 def figure(key: str, value: Any) -> str:
     """A metric's value in its unit (one formatting for the app, the CLI and the reports)."""
     return format_value(key, value)
+
+
+def long_date(day: date | datetime) -> str:
+    """6 March 2026: the day without a leading zero, as British prose writes it."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def status(code: str) -> str:

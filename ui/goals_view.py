@@ -22,7 +22,8 @@ def comparison(indicator: IndicatorResult) -> str | None:
     if c is None:
         return None
     return (
-        f"Same date last year ({c.until:%d %B %Y}): {fmt.figure(indicator.metric, c.value.value)}"
+        f"Same date last year ({fmt.long_date(c.until)}): "
+        f"{fmt.figure(indicator.metric, c.value.value)}"
     )
 
 

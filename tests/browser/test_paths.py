@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 PAGES = {
-    "overview": "How the hub is doing",
+    "": "How the hub is doing",  # the Overview is the default page, at the root
     "goals": "Goal detail",
     "reach": "Reach",
     "schools": "Schools",
@@ -29,13 +29,13 @@ BAD_RETURN = (
 
 
 def settle(page: Page) -> None:
-    """Wait until the app has finished its script run."""
+    """Wait until the app has finished its script run (idle twice, a moment apart)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-    page.wait_for_timeout(300)
+    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
+    for _ in range(2):
+        page.wait_for_timeout(700)
+        page.wait_for_function(idle, timeout=60_000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
 
 
 def metric_value(page: Page, label: str) -> str:
@@ -51,17 +51,19 @@ def batches(page: Page, app_url: str) -> int:
 
 
 def test_walk_every_page(page: Page, app_url: str, screenshot_dir: Path) -> None:
+    # Streamlit scrolls inside its own container, so a tall window shows a whole page.
+    page.set_viewport_size({"width": 1400, "height": 3600})
     for path, title in PAGES.items():
         page.goto(f"{app_url}/{path}")
         settle(page)
         expect(page.get_by_role("heading", name=title).first).to_be_visible()
         expect(page.get_by_text("Demo data.")).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0, path
-        page.screenshot(path=screenshot_dir / f"page-{path}.png", full_page=True)
+        page.screenshot(path=screenshot_dir / f"page-{path or 'overview'}.png", full_page=True)
 
 
 def test_a_deep_link_opens_its_own_view(page: Page, app_url: str, screenshot_dir: Path) -> None:
-    page.goto(f"{app_url}/overview?year=2024/25&la=Rutland")
+    page.goto(f"{app_url}/?year=2024/25&la=Rutland")
     settle(page)
     expect(page.get_by_text("Showing 2024/25 · Rutland")).to_be_visible()
     page.screenshot(path=screenshot_dir / "deep-link.png", full_page=True)
@@ -70,7 +72,7 @@ def test_a_deep_link_opens_its_own_view(page: Page, app_url: str, screenshot_dir
 def test_changing_year_and_filter_changes_the_figures(
     page: Page, app_url: str, screenshot_dir: Path
 ) -> None:
-    page.goto(f"{app_url}/overview")
+    page.goto(f"{app_url}/")
     settle(page)
     before = metric_value(page, "Children and young people")
     page.get_by_label("Academic year").click()  # opens the year list
@@ -91,7 +93,7 @@ def test_upload_a_valid_file_and_see_the_totals_move(
     page: Page, app_url: str, screenshot_dir: Path, tmp_path: Path
 ) -> None:
     count = batches(page, app_url)
-    page.goto(f"{app_url}/overview")
+    page.goto(f"{app_url}/")
     settle(page)
     before = metric_value(page, "Children and young people")
     page.goto(f"{app_url}/upload")
@@ -100,13 +102,13 @@ def test_upload_a_valid_file_and_see_the_totals_move(
     return_file.write_text(GOOD_RETURN)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(return_file)
     settle(page)
-    expect(page.get_by_text("is clean")).to_be_visible()
+    expect(page.get_by_text("nmpat-spring.csv is clean")).to_be_visible()
     page.get_by_role("button", name=re.compile("Load 1 row")).click()
     settle(page)
     expect(page.get_by_text(re.compile("Loaded as batch"))).to_be_visible()
     page.screenshot(path=screenshot_dir / "upload-good.png", full_page=True)
     assert batches(page, app_url) == count + 1
-    page.goto(f"{app_url}/overview")
+    page.goto(f"{app_url}/")
     settle(page)
     after = metric_value(page, "Children and young people")
     assert int(after.replace(",", "")) == int(before.replace(",", "")) + 5000
