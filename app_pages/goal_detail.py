@@ -5,8 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from hubmetrics.contract import AGE_BANDS
-from hubmetrics.metrics import METRICS, Filters
+from hubmetrics.metrics import METRICS
 from hubmetrics.metrics.trajectory import trajectory
 from ui import data
 from ui import format as fmt
@@ -88,25 +87,21 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     )
 
     with st.expander("What explains it: by local authority and by age band"):
-        rows = []
-        for la in data.filter_options()["local_authorities"]:
-            if view.filters.local_authority in (None, la):
-                f = Filters(view.filters.partner_id, la, view.filters.age_band)
-                rows.append(
-                    {
-                        "Breakdown": "Local authority",
-                        "Group": la,
-                        "Value": fmt.figure(key, data.metrics(view.year, f)[key].value),
-                    }
-                )
-        for band in AGE_BANDS:
-            if view.filters.age_band in (None, band):
-                f = Filters(view.filters.partner_id, view.filters.local_authority, band)
-                rows.append(
-                    {
-                        "Breakdown": "Age band",
-                        "Group": AGE_BAND_LABELS[band],
-                        "Value": fmt.figure(key, data.metrics(view.year, f)[key].value),
-                    }
-                )
+        by_la = data.metrics_by(view.year, scope, "local_authority")
+        by_band = data.metrics_by(view.year, scope, "age_band")
+        rows = [
+            {
+                "Breakdown": "Local authority",
+                "Group": la or "Not at a listed school",
+                "Value": fmt.figure(key, values[key].value),
+            }
+            for la, values in by_la.items()
+        ] + [
+            {
+                "Breakdown": "Age band",
+                "Group": AGE_BAND_LABELS.get(band or "", band),
+                "Value": fmt.figure(key, values[key].value),
+            }
+            for band, values in by_band.items()
+        ]
         st.dataframe(rows, hide_index=True, key=f"breakdown_{number}_{key}")

@@ -160,3 +160,13 @@ def test_the_filters_carry_over_from_page_to_page(open_page: Open) -> None:
 def test_pages_without_figures_have_no_filters(open_page: Open) -> None:
     at = open_page("app_pages/upload.py")
     assert not [s for s in at.selectbox if s.key and s.key.startswith("filter_")]
+
+
+def test_goal_detail_breakdown_matches_the_engine(open_page: Open, app_db: Path) -> None:
+    at = open_page("app_pages/goal_detail.py", goal="4")
+    shown = {(r.Breakdown, r.Group): r.Value for r in table(at, "Breakdown").itertuples()}
+    for la in ("North Northamptonshire", "West Northamptonshire"):
+        expected = engine(app_db, "2025/26", Filters(local_authority=la))["cyp_participations"]
+        assert shown[("Local authority", la)] == fmt.figure("cyp_participations", expected)
+    ks2 = engine(app_db, "2025/26", Filters(age_band="ks2"))["cyp_participations"]
+    assert shown[("Age band", "KS2 (7–11)")] == fmt.figure("cyp_participations", ks2)

@@ -136,7 +136,9 @@ def test_upload_a_bad_file_lists_problems_and_saves_nothing(
     assert batches(page, app_url) == count
 
 
-def test_download_a_template(page: Page, app_url: str, tmp_path: Path) -> None:
+def test_download_a_template(
+    page: Page, app_url: str, tmp_path: Path, screenshot_dir: Path
+) -> None:
     page.goto(f"{app_url}/upload")
     settle(page)
     page.get_by_text("Templates: the columns of each file").click()
@@ -145,3 +147,4 @@ def test_download_a_template(page: Page, app_url: str, tmp_path: Path) -> None:
     saved = tmp_path / "template.csv"
     download.value.save_as(saved)
     assert saved.read_text().startswith("partner_id,activity_id,activity_name")
+    page.screenshot(path=screenshot_dir / "templates.png", full_page=True)
