@@ -14,6 +14,7 @@ from hubmetrics.batches import (
 from hubmetrics.loaded import loaded_counts
 from ui.page import header
 from ui.state import connection
+from ui.tables import show_table
 
 header("Batches")
 con = connection()
@@ -29,7 +30,7 @@ if not batches:
     st.info("Nothing is loaded yet. Load the partners and schools lists first, on the Upload page.")
     st.stop()
 
-st.dataframe(
+show_table(
     [
         {
             "Batch": b.batch_id,
@@ -45,8 +46,8 @@ st.dataframe(
         }
         for b in batches
     ],
-    hide_index=True,
     key="batches_table",
+    file_name="batches.csv",
     column_config={"When": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
 )
 

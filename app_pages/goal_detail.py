@@ -12,6 +12,7 @@ from ui import format as fmt
 from ui.filters import AGE_BAND_LABELS
 from ui.goals_view import comparison, headline
 from ui.page import current_view, header
+from ui.tables import show_table
 from ui.theme import PARITY, show, styled
 
 view = current_view()
@@ -73,17 +74,17 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
         styled(fig, f"{definition.label}: actual and trajectory", "Academic year", y_title),
         key=f"trend_{number}_{key}",
     )
-    st.dataframe(
-        [
-            {
-                "Academic year": y,
-                "Actual": fmt.figure(key, v),
-                "Expected": fmt.figure(key, dict(expected).get(y)),
-            }
-            for y, v in history
-        ],
-        hide_index=True,
+    # Numbers, not text, so that a download can hide small counts.
+    number_format = st.column_config.NumberColumn(
+        format="percent" if definition.unit in ("share", "rate") else "localized"
+    )
+    counts = ["Actual"] if definition.unit == "count" else []
+    show_table(
+        [{"Academic year": y, "Actual": v, "Expected": dict(expected).get(y)} for y, v in history],
         key=f"trend_table_{number}_{key}",
+        file_name=f"goal-{number}-{key}.csv",
+        counts=counts,
+        column_config={"Actual": number_format, "Expected": number_format},
     )
 
     with st.expander("What explains it: by local authority and by age band"):
@@ -93,15 +94,21 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
             {
                 "Breakdown": "Local authority",
                 "Group": la or "Not at a listed school",
-                "Value": fmt.figure(key, values[key].value),
+                "Value": values[key].value,
             }
             for la, values in by_la.items()
         ] + [
             {
                 "Breakdown": "Age band",
                 "Group": AGE_BAND_LABELS.get(band or "", band),
-                "Value": fmt.figure(key, values[key].value),
+                "Value": values[key].value,
             }
             for band, values in by_band.items()
         ]
-        st.dataframe(rows, hide_index=True, key=f"breakdown_{number}_{key}")
+        show_table(
+            rows,
+            key=f"breakdown_{number}_{key}",
+            file_name=f"goal-{number}-{key}-breakdown.csv",
+            counts=["Value"] if definition.unit == "count" else [],
+            column_config={"Value": number_format},
+        )

@@ -7,6 +7,7 @@ import streamlit as st
 from hubmetrics import config
 from hubmetrics.metrics import METRICS
 from ui.page import header
+from ui.tables import show_table
 
 header("Methods")
 st.markdown(
@@ -16,7 +17,7 @@ st.markdown(
     "to divide by is shown as *no data*, never as 0."
 )
 st.subheader("The metrics")
-st.dataframe(
+show_table(
     [
         {
             "Metric": d.label,
@@ -27,8 +28,8 @@ st.dataframe(
         }
         for d in METRICS.values()
     ],
-    hide_index=True,
     key="methods_metrics",
+    file_name="metric-definitions.csv",
     column_config={"Definition": st.column_config.TextColumn(width="large")},
 )
 st.subheader("Status of an indicator")

@@ -9,10 +9,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from hubmetrics.contract import AGE_BANDS
-from hubmetrics.reach import PartnerContribution, table_csv
+from hubmetrics.reach import PartnerContribution
 from ui import data
 from ui.filters import AGE_BAND_LABELS, View
 from ui.page import current_view, header
+from ui.tables import show_table
 from ui.theme import ENGAGED, show, styled
 
 RETURN_WORDS = {
@@ -116,9 +117,11 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
             "partner_participations_chart",
         )
     rows = [_row(p) for p in partners]
-    st.dataframe(
+    show_table(
         rows,
-        hide_index=True,
+        key="partners_table",
+        file_name=f"partners-{view.year.replace('/', '-')}.csv",
+        counts=["Participations", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)],
         column_config={
             "Participations": COUNT,
             "Activities": COUNT,
@@ -127,20 +130,11 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
             "Last return sent": st.column_config.DateColumn(format="D MMM YYYY"),
         },
         height=min(36 + 35 * len(rows), 740),
-        key="partners_table",
     )
     st.caption(
         "Participations, activities and schools reached are for the year and filters chosen; "
         "state schools reached are the state-funded schools where the partner ran at least one "
         "activity."
-    )
-    st.download_button(
-        "Download the partner table (CSV)",
-        table_csv(list(rows[0]), [list(r.values()) for r in rows]),
-        file_name=f"partners-{view.year.replace('/', '-')}.csv",
-        mime="text/csv",
-        key="partners_download",
-        icon=":material/download:",
     )
 
 

@@ -16,6 +16,7 @@ from ui import data
 from ui import format as fmt
 from ui.filters import AGE_BAND_LABELS
 from ui.page import current_view, header
+from ui.tables import show_table
 from ui.theme import COLD_SPOT, ENGAGED, PARITY, show, styled
 
 # The groups whose share of participants is set against the area's (looked-after: no baseline).
@@ -87,14 +88,15 @@ def age_bands(values: dict[str, MetricValue]) -> None:
     fig.update_yaxes(tickformat=",d")
     show(styled(fig, "Participations by age band", "Age band", "Participations"), "age_band_chart")
     with st.expander("The figures behind the chart"):
-        st.dataframe(
+        show_table(
             [
                 {"Age band": label, "Participations": n}
                 for label, n in zip(labels, counts, strict=True)
             ],
-            hide_index=True,
             column_config={"Participations": COUNT},
             key="age_band_table",
+            file_name="participation-by-age-band.csv",
+            counts=["Participations"],
         )
 
 
@@ -130,9 +132,14 @@ def hard_to_reach(values: dict[str, MetricValue]) -> None:
             "There is no area figure for looked-after children in the schools list, so only "
             f"the count is shown. {_skipped(lac.skipped)}"
         )
-    st.dataframe(
+    show_table(
         rows,
-        hide_index=True,
+        file_name="hard-to-reach-groups.csv",
+        counts=["Participants in the group", "Participants counted"],
+        ratios={
+            "Share of participants": ["Participants in the group", "Participants counted"],
+            "Representation": ["Participants in the group", "Participants counted"],
+        },
         column_config={
             "Share of participants": PERCENT,
             "Area's share": PERCENT,
@@ -180,9 +187,20 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
         f"Free school meals and SEND representation by {title.lower()}",
     )
     show(fig, f"{by}_reach_chart")
-    st.dataframe(
+    show_table(
         rows,
-        hide_index=True,
+        file_name=f"reach-by-{by.replace('_', '-')}.csv",
+        counts=["Participations", "Looked-after"],
+        ratios={
+            name: ["Participations"]
+            for name in (
+                "FSM share",
+                "FSM representation",
+                "SEND share",
+                "SEND representation",
+                "Global majority share",
+            )
+        },
         column_config={
             "Participations": COUNT,
             "FSM share": PERCENT,
@@ -269,7 +287,7 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
             )
         )
     with st.expander("The schools on the map"):
-        st.dataframe(
+        show_table(
             [
                 {
                     "URN": s.urn,
@@ -291,6 +309,8 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
                 "FSM %": PERCENT,
             },
             key="schools_map_table",
+            file_name="schools-reached.csv",
+            counts=["Participations"],
         )
 
 

@@ -6,12 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
-from hubmetrics.reach import SchoolReach, search_schools, table_csv
+from hubmetrics.reach import SchoolReach, search_schools
 from ui import data
 from ui import format as fmt
 from ui.filters import View
 from ui.page import current_view, header
+from ui.tables import show_table
 from ui.theme import COLD_SPOT, ENGAGED, show, styled
 
 PHASE_LABELS = {
@@ -152,9 +154,9 @@ def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
         ),
         f"coverage_{by}_chart",
     )
-    st.dataframe(
+    show_table(
         rows,
-        hide_index=True,
+        file_name=f"coverage-by-{by.replace('_', '-')}.csv",
         column_config={
             "State-funded schools": COUNT,
             "Engaged": COUNT,
@@ -198,7 +200,7 @@ def cold_spot_list(view: View) -> None:
     )
     st.download_button(
         f"Download these {len(shown):,} schools (CSV)",
-        table_csv(COLD_SPOT_COLUMNS, [list(_cold_spot_row(s).values()) for s in shown]),
+        table_csv([_cold_spot_row(s) for s in shown]),
         file_name=f"cold-spots-{view.year.replace('/', '-')}.csv",
         mime="text/csv",
         key="cold_spot_download",
