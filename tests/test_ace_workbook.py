@@ -389,3 +389,19 @@ def test_cli_no_database(tmp_path: Path, capsys) -> None:
                  "--out", str(out)])  # fmt: skip
     assert code == 1
     assert "hubmetrics init" in capsys.readouterr().err
+
+
+def test_cli_a_failed_write_is_a_message(
+    db_file: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self, filename) -> None:
+        Path(filename).write_bytes(b"half")
+        raise PermissionError(13, "Permission denied", str(filename))
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", refuse)
+    out = tmp_path / "r.xlsx"
+    code = main(["--db", str(db_file), "export", "ace", "--year", YEAR, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Permission denied" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*.part"))  # nothing half-written is left behind

@@ -99,16 +99,17 @@ def write_ace_workbook(
     """
     label = year_label(parse_year(year))
     baselines: Mapping[str, float] = goals.baselines if goals is not None else {}
-    figures = _Figures.gather(con, label, baselines)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    _schools_sheet(book.create_sheet(SHEETS[0]), con, figures)
-    _tuition_sheet(book.create_sheet(SHEETS[1]), figures)
-    _wcet_sheet(book.create_sheet(SHEETS[2]), figures)
-    _ensembles_sheet(book.create_sheet(SHEETS[3]), figures)
-    _inclusion_sheet(book.create_sheet(SHEETS[4]), figures, baselines)
-    _partners_sheet(book.create_sheet(SHEETS[5]), con, label)
-    _notes_sheet(book.create_sheet(SHEETS[6]), con, figures, goals, generated_at)
+    with con.cursor() as cur:  # its own cursor: the app shares one connection between threads
+        figures = _Figures.gather(cur, label, baselines)
+        _schools_sheet(book.create_sheet(SHEETS[0]), cur, figures)
+        _tuition_sheet(book.create_sheet(SHEETS[1]), figures)
+        _wcet_sheet(book.create_sheet(SHEETS[2]), figures)
+        _ensembles_sheet(book.create_sheet(SHEETS[3]), figures)
+        _inclusion_sheet(book.create_sheet(SHEETS[4]), figures, baselines)
+        _partners_sheet(book.create_sheet(SHEETS[5]), cur, label)
+        _notes_sheet(book.create_sheet(SHEETS[6]), cur, figures, goals, generated_at)
     path = Path(path)
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
@@ -473,7 +474,7 @@ def _notes_sheet(
         ["Return", "Arts Council England annual return of the music education hub"],
         ["Academic year", f.year],
         ["Data as at", store.as_of(con)],
-        ["Latest upload loaded", latest[0] if latest else None],
+        ["Latest upload loaded", latest[0] if latest and latest[0] else "none"],
         ["Generated", generated_at or datetime.now().replace(microsecond=0)],
         ["Values", "True values: nothing is suppressed (a return to the funder)."],
         ["Goals file", goals.source if goals is not None and goals.source else "none"],
