@@ -18,6 +18,7 @@ from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 from hubmetrics.problems import problems_csv
 from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
 from hubmetrics.reports.cli import add_export_command, run_export_command
+from hubmetrics.reports.report_cli import add_report_command, run_report_command
 
 # The CLI prints at most this many problems; --errors writes them all.
 PRINTED_PROBLEMS = 1000
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="build the demo database (synthetic data) into an empty file")
     add_metrics_command(sub)
+    add_report_command(sub)
     add_export_command(sub)
     return parser
 
@@ -109,6 +111,8 @@ def _run(args: argparse.Namespace) -> int:
         return _demo(args)
     if command == "metrics":
         return run_metrics_command(store.connect_read_only(args.db), args)
+    if command == "report":
+        return run_report_command(args)
     if command == "export":
         return run_export_command(args)
     raise AssertionError(command)
