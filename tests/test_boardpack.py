@@ -1,4 +1,4 @@
-"""The trustees' board pack: its text holds the engine's figures, small numbers hidden, pages drawn."""
+"""The board pack: its text holds the engine's figures, small numbers hidden; its pages drawn."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The trustees' board pack: an A4 PDF of the goals, reach, schools and returns, small numbers hidden."""
+"""The trustees' board pack: an A4 PDF of goals, reach, schools and returns, small counts hidden."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ParamSpec
@@ -32,9 +33,11 @@ LIGHT = "#d9d9d9"  # light grey fill
 DARK = "#595959"  # dark grey fill: reads as a different shade from LIGHT in black and white
 HATCH_SHARE = "///"
 HATCH_PREVIOUS = "..."
+PLATE = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # a label above a line
 STYLE: dict[str, Any] = {"font.family": FONT, "hatch.linewidth": 0.6, "hatch.color": INK}
 
 P = ParamSpec("P")
+_LOCK = threading.Lock()  # matplotlib's settings are global: one chart is drawn at a time
 
 
 def _styled(draw: Callable[P, bytes]) -> Callable[P, bytes]:
@@ -42,7 +45,7 @@ def _styled(draw: Callable[P, bytes]) -> Callable[P, bytes]:
 
     @functools.wraps(draw)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> bytes:
-        with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        with _LOCK, matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
             return draw(*args, **kwargs)
 
     return wrapper
@@ -160,17 +163,28 @@ def coverage_chart(bars: Sequence[CoverageBar], hub: float | None, hub_text: str
         height=0.55,
     )
     for row, bar in enumerate(bars):
-        ax.text((bar.coverage or 0) + 0.01, row, bar.text, va="center", ha="left", fontsize=8.5)
-    if hub is not None:
-        ax.axvline(hub, color=INK, linestyle="--", linewidth=1.2)
         ax.text(
-            hub,
-            -0.6,
+            (bar.coverage or 0) + 0.012,
+            row,
+            bar.text,
+            va="center",
+            ha="left",
+            fontsize=8.5,
+            bbox=PLATE,
+            zorder=4,
+        )
+    if hub is not None:
+        ax.axvline(hub, color=INK, linestyle="--", linewidth=1.2, zorder=3)
+        ax.text(
+            hub + 0.012,
+            -0.62,
             f"whole hub {hub_text}",
-            ha="center",
+            ha="left",
             va="bottom",
             fontsize=8,
             fontweight="bold",
+            bbox=PLATE,
+            zorder=4,
         )
     ax.set_yticks(y, [_wrap(b.name, 18) for b in bars], fontsize=9)
     ax.invert_yaxis()
