@@ -17,6 +17,11 @@ from hubmetrics.metrics.years import year_label, year_of
 from ui.state import connection, data_version
 
 
+def cache_key() -> tuple[str, int]:
+    """The database file and its data version: pages key their own caches on it."""
+    return _key()
+
+
 def _key() -> tuple[str, int]:
     """Every cached read is keyed on this: a write bumps the version and so refreshes pages."""
     return str(config.db_path()), data_version()
