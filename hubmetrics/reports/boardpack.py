@@ -365,6 +365,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=15,
             spaceBefore=8,
             spaceAfter=5,
+        ),
+        "h2_keep": ParagraphStyle(  # a heading kept on the page of the table under it
+            "h2_keep",
+            parent=body,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=5,
             keepWithNext=1,
         ),
         "cover_hub": ParagraphStyle(
@@ -520,7 +529,7 @@ def build_story(pack: Pack) -> list[Flowable]:
     story += _schools(pack, st)
     story.append(CondPageBreak(75 * mm))
     story += _cold_spots(pack, st)
-    story.append(CondPageBreak(130 * mm))
+    story.append(PageBreak())
     story += _returns(pack, st)
     story.append(PageBreak())
     story += _methods(pack, st)
@@ -1074,7 +1083,7 @@ def _cold_spots(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         after = "The full list is on the dashboard's Schools page."
     else:
         heading, after = "The cold-spot schools", ""
-    out.append(Paragraph(heading, st["h2"]))
+    out.append(Paragraph(heading, st["h2_keep"]))
     rows = [
         [
             Paragraph(f"<b>{h}</b>", st["cell"])
