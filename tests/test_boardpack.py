@@ -227,6 +227,22 @@ def test_fixture_pages_render(small_pack: tuple[Path, str], tmp_path: Path) -> N
     assert len(gray) == 3 and all(p.stat().st_size > 5_000 for p in gray)
 
 
+def test_two_packs_at_once_on_one_connection(
+    small_db: store.Connection, goals: Goals, tmp_path: Path
+) -> None:
+    """The app shares one connection between sessions: two packs at once must not collide."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def build(name: str) -> str:
+        out = write_board_pack(small_db, YEAR, tmp_path / name, goals=goals, as_of=NOT_IN_PROGRESS)
+        return pdf_text(out)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = list(pool.map(build, ["one.pdf", "two.pdf"]))
+    assert texts[0] == texts[1]
+    assert "Board pack 2025/26" in texts[0]
+
+
 # --- the demo ----------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -324,8 +325,15 @@ SHADE = colors.Color(0.88, 0.88, 0.88)
 PALE = colors.Color(0.95, 0.95, 0.95)
 
 
+# reportlab keeps its fonts and some layout state in globals: one pack is laid out at a time.
+_LAYOUT = threading.Lock()
+
+
 def _register_fonts() -> None:
-    """DejaVu (shipped with matplotlib): every character the definitions use, as in the charts."""
+    """DejaVu (shipped with matplotlib): every character the definitions use, as in the charts.
+
+    Called with _LAYOUT held, so that no pack is laid out with the family half registered.
+    """
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -475,27 +483,30 @@ def write_board_pack(
         from hubmetrics.goals import load_goals
 
         goals = load_goals()
-    pack = gather(con, year, goals, as_of or store.as_of(con))
-    story = build_story(pack)
-    path = Path(path)
-    footer = f"Figures as at {_date(pack.as_of)}"
-    if pack.demo:
-        footer += " · SYNTHETIC DEMO DATA, not the hub's figures"
-    pages = _Pages(f"{TITLE} {pack.year}", footer)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
-        title=f"{HUB_NAME}: {TITLE} {pack.year}",
-        author=HUB_NAME,
-        subject=f"Trustees' board pack for {pack.year}",
-        creator="hubmetrics",
-    )
-    doc.build(story, canvasmaker=pages.canvasmaker())
+    # Its own cursor (the app shares one connection between threads); the sections ask the
+    # engine for their breakdowns while they are laid out.
+    with con.cursor() as cur, _LAYOUT:
+        pack = gather(cur, year, goals, as_of or store.as_of(cur))
+        story = build_story(pack)
+        footer = f"Figures as at {_date(pack.as_of)}"
+        if pack.demo:
+            footer += " · SYNTHETIC DEMO DATA, not the hub's figures"
+        pages = _Pages(f"{TITLE} {pack.year}", footer)
+        doc = SimpleDocTemplate(
+            out,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=TOP,
+            bottomMargin=BOTTOM,
+            title=f"{HUB_NAME}: {TITLE} {pack.year}",
+            author=HUB_NAME,
+            subject=f"Trustees' board pack for {pack.year}",
+            creator="hubmetrics",
+        )
+        doc.build(story, canvasmaker=pages.canvasmaker())
+    path = Path(path)
     _write_whole(path, out.getvalue())
     return path
 
