@@ -45,6 +45,12 @@ pages = {
             icon=":material/handshake:",
             url_path="partners",
         ),
+        st.Page(
+            "app_pages/reports.py",
+            title="Reports",
+            icon=":material/summarize:",
+            url_path="reports",
+        ),
     ],
     "Data": [
         st.Page(

@@ -170,3 +170,15 @@ def test_goal_detail_breakdown_matches_the_engine(open_page: Open, app_db: Path)
         assert shown[("Local authority", la)] == expected
     ks2 = engine(app_db, "2025/26", Filters(age_band="ks2"))["cyp_participations"]
     assert shown[("Age band", "KS2 (7–11)")] == ks2
+
+
+def test_reports_page_prepares_both_reports(open_page: Open) -> None:
+    at = open_page("app_pages/reports.py")
+    at.button(key="prepare_ace").click().run()
+    assert not at.exception, at.exception
+    at.button(key="prepare_pack").click().run()
+    assert not at.exception, at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_ace", "download_pack"} <= keys
+    assert at.session_state["ace_bytes"][1][:2] == b"PK"  # an xlsx is a zip
+    assert at.session_state["pack_bytes"][1][:5] == b"%PDF-"
