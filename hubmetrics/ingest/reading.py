@@ -6,6 +6,7 @@ import bisect
 import codecs
 import csv
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +180,10 @@ def read_raw(
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
+    # Counting lines is plain Python over the bytes; it runs while DuckDB (which releases
+    # the GIL) reads the file.
+    layout = _Layout(text_bytes)
+    layout.start()
     try:
         _read_csv(con, source, table, columns, select, inner, params, parallel=True)
     except duckdb.Error:
@@ -223,13 +228,8 @@ def read_raw(
         f"SELECT count(*), min(rowid) FROM {table}_read"  # safe: generated
     ).fetchone()
     rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
-    physical_lines = text_bytes.count(b"\n") + (0 if text_bytes.endswith(b"\n") else 1)
-    simple = (
-        not reject_rows
-        and text_bytes.find(b"\n\n") < 0
-        and text_bytes.find(b"\n\r\n") < 0
-        and physical_lines == rows + 1
-    )
+    layout.join()
+    simple = not reject_rows and not layout.blank_lines and layout.lines == rows + 1
     if simple:
         # One record per physical line: the record's position gives its line. Row ids are
         # contiguous within one insert but need not start at 0 inside a transaction.
@@ -263,6 +263,19 @@ def _read_csv(
         f"parallel = {'true' if parallel else 'false'}))",
         [*params, str(source)],
     )
+
+
+class _Layout(threading.Thread):
+    """How many physical lines the file has, and whether any is blank."""
+
+    def __init__(self, text_bytes: bytes) -> None:
+        super().__init__(daemon=True)
+        self.text_bytes, self.lines, self.blank_lines = text_bytes, 0, True
+
+    def run(self) -> None:
+        data = self.text_bytes
+        self.lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        self.blank_lines = data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
 
 
 def _record_starts(text_bytes: bytes) -> list[int]:

@@ -103,7 +103,13 @@ def typed_select(
                 f"THEN cell_{column.name} END AS bad_{column.name}"
             )
         if column.type == "date":
-            outer.append(f"cell_{column.name} AS raw_{column.name}")
+            # The date as written, kept only where a check could show it to a person.
+            shown_when = (
+                f"{column.name} IS NULL OR year({column.name}) < 1990 OR year({column.name}) > 2100"
+            )
+            if column.name == "end_date":
+                shown_when += " OR end_date < start_date"
+            outer.append(f"CASE WHEN {shown_when} THEN cell_{column.name} END AS raw_{column.name}")
     inner = ", ".join(parts + typed)
     # The named partner is user input: a parameter at each place it is used.
     params: list[object] = [partner_id] * inner.count("named_partner")
@@ -308,7 +314,7 @@ def _shown(column: Column) -> str:
     if column.type in ("text", "code"):
         return column.name
     if column.type == "date":
-        return f"raw_{column.name}"
+        return f"coalesce(raw_{column.name}, strftime({column.name}, '%Y-%m-%d'))"
     return f"coalesce(bad_{column.name}, CAST({column.name} AS VARCHAR))"
 
 
