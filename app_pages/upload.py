@@ -98,6 +98,11 @@ if checked.errors:
         key="upload_problems_download",
         icon=":material/download:",
     )
+    if checked.preview:
+        with st.expander(
+            "The first rows, as they were read (blank where a cell could not be read)"
+        ):
+            st.dataframe(checked.preview, hide_index=True, key="upload_preview_refused")
     st.stop()
 
 st.success(

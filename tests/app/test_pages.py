@@ -118,6 +118,7 @@ def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Pa
         (2, "participants"),
     }
     assert not any(b.key == "upload_confirm" for b in at.button)
+    assert table(at, "activity_id")["activity_id"].tolist() == ["B1"]  # the preview, as read
     con = store.connect(app_db)
     assert con.execute("SELECT count(*) FROM batches").fetchone() == (4,)
     con.close()
