@@ -13,15 +13,58 @@ from ui import data
 from ui.page import current_view, header
 from ui.state import connection
 
+REPORTS = {
+    "ace": {
+        "title": "Arts Council England return",
+        "about": "The annual return as an Excel workbook: schools, tuition by key stage, "
+        "whole-class teaching and continuation, ensembles and singing, inclusion, partners, and "
+        "notes on every figure. **True values**: this is a return to the funder, not a "
+        "publication.",
+        "noun": "workbook",
+        "file": "ace-return-{slug}.xlsx",
+        "mime": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "write": write_ace_workbook,
+    },
+    "pack": {
+        "title": "Trustees' board pack",
+        "about": "A4 PDF for the board: the goal scorecard, charts, cold spots and returns, and "
+        "a methods page. **Small numbers are hidden** (shown as [c]), so it can be shared.",
+        "noun": "board pack",
+        "file": "board-pack-{slug}.pdf",
+        "mime": "application/pdf",
+        "write": write_board_pack,
+    },
+}
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _report(kind: str, year: str, key: tuple[str, int]) -> bytes:
     """The report's bytes, made once per year and data version."""
-    write = write_ace_workbook if kind == "ace" else write_board_pack
+    spec = REPORTS[kind]
     with tempfile.TemporaryDirectory(prefix="hubmetrics-report-") as tmp:
-        path = Path(tmp) / f"report.{'xlsx' if kind == 'ace' else 'pdf'}"
-        write(connection(), year, path, goals=data.goals())
+        path = Path(tmp) / spec["file"].format(slug="report")  # type: ignore[union-attr]
+        spec["write"](connection(), year, path, goals=data.goals())  # type: ignore[operator]
         return path.read_bytes()
+
+
+def report_card(kind: str, year: str) -> None:
+    """One report: what it holds, a button to prepare it, and its download once ready."""
+    spec = REPORTS[kind]
+    st.subheader(str(spec["title"]))
+    st.markdown(str(spec["about"]))
+    if st.button(f"Prepare the {spec['noun']}", key=f"prepare_{kind}"):
+        with st.spinner(f"Preparing the {spec['noun']}…"):
+            st.session_state[f"{kind}_bytes"] = (year, _report(kind, year, data.cache_key()))
+    ready = st.session_state.get(f"{kind}_bytes")
+    if ready and ready[0] == year:
+        st.download_button(
+            f"Download the {spec['noun']}",
+            ready[1],
+            file_name=str(spec["file"]).format(slug=year.replace("/", "-")),
+            mime=str(spec["mime"]),
+            key=f"download_{kind}",
+            icon=":material/download:",
+        )
 
 
 view = current_view()
@@ -30,46 +73,6 @@ if not view.year:
     st.info("No activity returns are loaded yet.")
     st.stop()
 st.caption("The reports cover the whole hub for the chosen year; the other filters do not apply.")
-slug = view.year.replace("/", "-")
-key = data.cache_key()
-
-left, right = st.columns(2)
-with left.container(border=True):
-    st.subheader("Arts Council England return")
-    st.markdown(
-        "The annual return as an Excel workbook: schools, tuition by key stage, whole-class "
-        "teaching and continuation, ensembles and singing, inclusion, partners, and notes on "
-        "every figure. **True values**: this is a return to the funder, not a publication."
-    )
-    if st.button("Prepare the workbook", key="prepare_ace"):
-        with st.spinner("Preparing the workbook…"):
-            st.session_state["ace_bytes"] = (view.year, _report("ace", view.year, key))
-    ready = st.session_state.get("ace_bytes")
-    if ready and ready[0] == view.year:
-        st.download_button(
-            "Download the workbook (.xlsx)",
-            ready[1],
-            file_name=f"ace-return-{slug}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="download_ace",
-            icon=":material/download:",
-        )
-with right.container(border=True):
-    st.subheader("Trustees' board pack")
-    st.markdown(
-        "A4 PDF for the board: the goal scorecard, charts, cold spots and returns, and a "
-        "methods page. **Small numbers are hidden** (shown as [c]), so it can be shared."
-    )
-    if st.button("Prepare the board pack", key="prepare_pack"):
-        with st.spinner("Preparing the board pack…"):
-            st.session_state["pack_bytes"] = (view.year, _report("pack", view.year, key))
-    ready = st.session_state.get("pack_bytes")
-    if ready and ready[0] == view.year:
-        st.download_button(
-            "Download the board pack (PDF)",
-            ready[1],
-            file_name=f"board-pack-{slug}.pdf",
-            mime="application/pdf",
-            key="download_pack",
-            icon=":material/download:",
-        )
+for column, kind in zip(st.columns(2), REPORTS, strict=True):
+    with column.container(border=True):
+        report_card(kind, view.year)

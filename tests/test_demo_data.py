@@ -13,21 +13,9 @@ import pytest
 
 from hubmetrics import contract
 from hubmetrics.config import DEMO_DIR, TEMPLATES_DIR
+from hubmetrics.demo import BREAKDOWNS as COUNTS
 from hubmetrics.demo import SYNTHETIC_NOTE, read_manifest, write_demo_files
 
-COUNTS = (
-    "new_participants",
-    "continuing_from_wcet",
-    "female",
-    "male",
-    "fsm",
-    "send",
-    "ehcp",
-    "lac",
-    "eal",
-    "global_majority",
-    "young_carer",
-)
 SCHOOL_AGE = ("ks1", "ks2", "ks3", "ks4", "ks5")
 FILE_NAME = re.compile(r"^activities_([A-Z0-9_-]+)_(\d{4})-(\d{2})_(autumn|spring|summer)\.csv$")
 
