@@ -13,8 +13,14 @@ from pathlib import Path
 from hubmetrics import config, store
 from hubmetrics.contract import file_kind
 from hubmetrics.ingest import validate
-from hubmetrics.ingest.apply import apply_batch
-from hubmetrics.ingest.reading import UnreadableFile, decode, read_header, read_raw
+from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
+from hubmetrics.ingest.reading import (
+    NeedsSingleThread,
+    UnreadableFile,
+    decode,
+    read_header,
+    read_raw,
+)
 from hubmetrics.ingest.validate import Staged
 from hubmetrics.problems import Problem
 
@@ -45,7 +51,19 @@ class LoadResult:
 
 
 class _Refused(Exception):
-    """Raised inside the write transaction so that a refused file writes nothing."""
+    """Raised inside the write transaction so that a refused (or only checked) file writes
+    nothing."""
+
+
+@dataclass
+class _Upload:
+    """An upload decoded and planned from its header, ready to be read into the store."""
+
+    staged: Staged
+    header: list[str]
+    readable: Path  # a UTF-8 file DuckDB can read
+    text_bytes: bytes
+    raw_table: str = ""  # a GIAS extract is first read whole into this temp table
 
 
 def check_file(
@@ -57,19 +75,18 @@ def check_file(
     partner_id: str | None = None,
     preview_rows: int = 0,
 ) -> LoadResult:
-    """Validate a file exactly as a load would, and write nothing."""
+    """Validate a file exactly as a load would, and write nothing (its transaction rolls back)."""
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     cur = con.cursor()
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
             source = Path(tmp) / "upload.csv"
             source.write_bytes(data)
-            staged = _read(cur, kind, data, source, partner_id, result)
-            if staged is not None:
-                _check(cur, staged, partner_id, result)
-                if preview_rows:
-                    result.preview = _preview(cur, staged, preview_rows)
+            upload = _prepare(cur, kind, data, source, partner_id, Path(tmp), result)
+            if upload is not None:
+                _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
         result.accepted = not result.errors
+        result.batch_id = None
         return result
     finally:
         cur.close()
@@ -106,47 +123,15 @@ def load_file(
         keeping.start()
     cur = con.cursor()
     try:
-        staged = _read(cur, kind, content, source or part, partner_id, result)
-        keeping.join()
-        if staged is None:
-            return result
-        sha256 = keeping.sha256
-        with store.write_transaction(con, cur):
-            previous = cur.execute(
-                "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
-                "WHERE sha256 = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
-                [sha256],
-            ).fetchone()
-            if previous:
-                result.errors.append(
-                    Problem(
-                        None,
-                        None,
-                        None,
-                        f"This exact file was already loaded as batch {previous[0]} "
-                        f"('{previous[1]}', {previous[2]}). It was not loaded again.",
-                    )
-                )
-                raise _Refused
-            _check(cur, staged, partner_id, result)
-            if result.errors:
-                raise _Refused
-            part.rename(kept)
-            result.batch_id, result.rows_replaced = apply_batch(
-                cur,
-                staged,
-                partner_id=partner_id,
-                file_name=file_name,
-                stored_name=stored_name,
-                sha256=sha256,
-                file_bytes=len(content),
-                encoding=result.encoding,
-                submitted_by=submitted_by,
-                submitted_at=submitted_at,
+        with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
+            upload = _prepare(cur, kind, content, source or part, partner_id, Path(tmp), result)
+            if upload is None:
+                return result
+            keep = _Keep(
+                keeping, kept, stored_name, file_name, len(content), submitted_by, submitted_at
             )
-        result.accepted = True
-    except _Refused:
-        result.batch_id = None
+            _in_transaction(con, cur, upload, partner_id, result, 0, keep)
+        result.accepted = not result.errors
     except BaseException:
         kept.unlink(missing_ok=True)
         raise
@@ -154,7 +139,208 @@ def load_file(
         keeping.join()
         part.unlink(missing_ok=True)
         cur.close()
+    if not result.accepted:
+        result.batch_id = None
     return result
+
+
+@dataclass
+class _Keep:
+    """What a load (not a check) records with its batch."""
+
+    keeper: _Keeper
+    kept: Path
+    stored_name: str
+    file_name: str
+    file_bytes: int
+    submitted_by: str | None
+    submitted_at: datetime | None
+
+
+def _prepare(
+    cur: store.Connection,
+    kind: str,
+    data: bytes,
+    source: Path,
+    partner_id: str | None,
+    scratch: Path,
+    result: LoadResult,
+) -> _Upload | None:
+    """Decode the upload and plan it from its header; refuse what cannot be read at all."""
+    try:
+        spec = file_kind(kind)
+    except ValueError as exc:
+        result.errors.append(Problem(None, None, kind, str(exc)))
+        return None
+    limit = config.max_upload_bytes()
+    if len(data) > limit:
+        result.errors.append(
+            Problem(
+                None,
+                None,
+                None,
+                f"The file is {len(data) / 1_048_576:.1f} MB, over the upload limit of "
+                f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
+            )
+        )
+        return None
+    table = f"upload_{uuid.uuid4().hex[:12]}"
+    try:
+        encoding, text = decode(data)
+        result.encoding = encoding
+        header = read_header(text)
+    except UnreadableFile as exc:
+        result.errors.append(exc.problem)
+        return None
+    staged = validate.plan(header, spec, f"{table}_checked")
+    result.shape = staged.shape
+    result.errors += staged.errors
+    result.warnings += staged.warnings  # about the header: found once, before any reading
+    if staged.errors:
+        return None
+    if encoding in ("utf-8", "utf-8-sig"):
+        readable, text_bytes = source, data
+    else:
+        # DuckDB reads UTF-8; the kept original stays byte for byte as sent.
+        text_bytes = text.encode("utf-8")
+        readable = scratch / "upload-utf8.csv"
+        readable.write_bytes(text_bytes)
+    upload = _Upload(staged, header, readable, text_bytes)
+    if staged.shape == "gias":
+        # An extract is read whole, outside the transaction, then mapped to the hub's shape.
+        try:
+            raw = read_raw(cur, readable, text_bytes, header, table)
+        except UnreadableFile as exc:
+            result.errors.append(exc.problem)
+            return None
+        result.errors += raw.problems
+        upload.raw_table = raw.table
+    return upload
+
+
+def _in_transaction(
+    con: store.Connection,
+    cur: store.Connection,
+    upload: _Upload,
+    partner_id: str | None,
+    result: LoadResult,
+    preview_rows: int,
+    keep: _Keep | None,
+) -> None:
+    """Write the rows under a new batch, check them there, and commit only a clean load.
+
+    A check (`keep` None) always rolls back. DuckDB's parallel reader gives up on a few odd
+    files; those are read again, single-threaded, in a new transaction.
+    """
+    found = (list(result.errors), list(result.warnings))
+    for parallel in (True, False):
+        result.errors, result.warnings = list(found[0]), list(found[1])
+        try:
+            with store.write_transaction(con, cur):
+                _write_and_check(cur, upload, partner_id, result, preview_rows, keep, parallel)
+                if keep is None or result.errors:
+                    raise _Refused
+            return
+        except NeedsSingleThread:
+            continue
+        except _Refused:
+            return
+        except UnreadableFile as exc:
+            result.errors.append(exc.problem)
+            return
+
+
+def _write_and_check(
+    cur: store.Connection,
+    upload: _Upload,
+    partner_id: str | None,
+    result: LoadResult,
+    preview_rows: int,
+    keep: _Keep | None,
+    parallel: bool,
+) -> None:
+    staged = upload.staged
+    sha256 = ""
+    if keep is not None:
+        keep.keeper.join()
+        sha256 = keep.keeper.sha256
+        previous = cur.execute(
+            "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
+            "WHERE sha256 = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
+            [sha256],
+        ).fetchone()
+        if previous:
+            result.errors.append(
+                Problem(
+                    None,
+                    None,
+                    None,
+                    f"This exact file was already loaded as batch {previous[0]} "
+                    f"('{previous[1]}', {previous[2]}). It was not loaded again.",
+                )
+            )
+            raise _Refused
+    batch_id = new_batch_id(cur)
+    into = (BASE_TABLES[staged.kind.name], batch_id)
+    staged.errors, staged.warnings = [], []
+    if upload.raw_table:
+        validate.stage_gias(cur, upload.raw_table, upload.header, staged, into)
+        result.errors += [p for p in staged.errors]
+        result.warnings += [p for p in staged.warnings]
+        staged.errors, staged.warnings = [], []
+        if result.errors and not staged.built:
+            return
+    else:
+        query, params = validate.row_query(staged, len(upload.header), partner_id, batch_id)
+        raw = read_raw(
+            cur,
+            upload.readable,
+            upload.text_bytes,
+            upload.header,
+            staged.table.removesuffix("_checked"),
+            query,
+            params,
+            into=into,
+            parallel=parallel,
+        )
+        result.errors += raw.problems
+        validate.check_view(cur, staged, raw.table)
+    validate.check(cur, staged, partner_id)
+    result.rows, result.rows_ignored = staged.rows, staged.ignored
+    result.errors += staged.errors
+    result.warnings += staged.warnings
+    result.more_errors = staged.more_errors
+    if preview_rows:
+        result.preview = _preview(cur, staged, preview_rows)
+    if keep is None or result.errors:
+        return
+    keep.keeper.part.rename(keep.kept)
+    result.batch_id = batch_id
+    result.rows_replaced = apply_batch(
+        cur,
+        staged,
+        batch_id,
+        partner_id=partner_id,
+        file_name=keep.file_name,
+        stored_name=keep.stored_name,
+        sha256=sha256,
+        file_bytes=keep.file_bytes,
+        encoding=result.encoding,
+        submitted_by=keep.submitted_by,
+        submitted_at=keep.submitted_at,
+    )
+
+
+def _preview(cur: store.Connection, staged: Staged, rows: int) -> list[dict[str, object]]:
+    if not staged.built:
+        return []
+    columns = ["line", *staged.kind.column_names]
+    cursor = cur.execute(
+        f"SELECT {', '.join(columns)} FROM {staged.table} WHERE NOT is_empty "  # safe: contract names
+        "ORDER BY line LIMIT ?",
+        [rows],
+    )
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
 
 
 class _Keeper(threading.Thread):
@@ -178,88 +364,3 @@ class _Keeper(threading.Thread):
         if self.error is not None:
             error, self.error = self.error, None
             raise error
-
-
-def _read(
-    cur: store.Connection,
-    kind: str,
-    data: bytes,
-    source: Path,
-    partner_id: str | None,
-    result: LoadResult,
-) -> Staged | None:
-    """Decode `data` (already written at `source`) and read it, typed, into a temp table."""
-    try:
-        spec = file_kind(kind)
-    except ValueError as exc:
-        result.errors.append(Problem(None, None, kind, str(exc)))
-        return None
-    limit = config.max_upload_bytes()
-    if len(data) > limit:
-        result.errors.append(
-            Problem(
-                None,
-                None,
-                None,
-                f"The file is {len(data) / 1_048_576:.1f} MB, over the upload limit of "
-                f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
-            )
-        )
-        return None
-    table = f"upload_{uuid.uuid4().hex[:12]}"
-    try:
-        encoding, text = decode(data)
-        result.encoding = encoding
-        header = read_header(text)
-        staged = validate.plan(header, spec, f"{table}_typed")
-        result.shape = staged.shape
-        if staged.errors:
-            result.errors += staged.errors
-            result.warnings += staged.warnings
-            return None
-        if staged.shape == "hub":
-            select, inner, params = validate.typed_select(staged, len(header), partner_id)
-        else:
-            select, inner, params = "*", "*", []
-        if encoding in ("utf-8", "utf-8-sig"):
-            raw = read_raw(cur, source, data, header, table, select, inner, params)
-        else:
-            # DuckDB reads UTF-8; the kept original stays byte for byte as sent.
-            text_bytes = text.encode("utf-8")
-            with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
-                readable = Path(tmp) / "upload-utf8.csv"
-                readable.write_bytes(text_bytes)
-                raw = read_raw(cur, readable, text_bytes, header, table, select, inner, params)
-    except UnreadableFile as exc:
-        result.errors.append(exc.problem)
-        return None
-    result.errors += raw.problems
-    if staged.shape == "hub":
-        staged.table, staged.built = raw.table, True
-    else:
-        validate.stage_gias(cur, raw.table, header, staged)
-    return staged
-
-
-def _check(
-    cur: store.Connection, staged: Staged, partner_id: str | None, result: LoadResult
-) -> None:
-    """Check the typed upload against the contract and the current data; fill `result`."""
-    if staged.built:
-        validate.check(cur, staged, partner_id)
-    result.rows, result.rows_ignored = staged.rows, staged.ignored
-    result.errors += staged.errors
-    result.warnings += staged.warnings
-    result.more_errors = staged.more_errors
-
-
-def _preview(cur: store.Connection, staged: Staged, rows: int) -> list[dict[str, object]]:
-    if not staged.built:
-        return []
-    columns = ["line", *staged.kind.column_names]
-    cursor = cur.execute(
-        f"SELECT {', '.join(columns)} FROM {staged.table} WHERE NOT is_empty "  # safe: contract names
-        "ORDER BY line LIMIT ?",
-        [rows],
-    )
-    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]

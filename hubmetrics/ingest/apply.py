@@ -1,4 +1,4 @@
-"""Writing a checked upload into the store as one batch, replacing rows by key."""
+"""Finishing a checked upload in the store: one batch, replacing current rows by key."""
 
 from __future__ import annotations
 
@@ -10,13 +10,22 @@ from hubmetrics.ingest.validate import Staged
 
 Connection = duckdb.DuckDBPyConnection
 
-# The base table behind each kind, and how a new batch replaces current rows.
+# The row table behind each kind.
 BASE_TABLES = {"partners": "partner_row", "schools": "school_row", "activities": "activity_row"}
+
+
+def new_batch_id(cur: Connection) -> int:
+    """The next batch's number. Taken under the writer lock, so it is one more than the last;
+    a refused load, or a check, leaves no gap."""
+    row = cur.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def apply_batch(
     cur: Connection,
     staged: Staged,
+    batch_id: int,
     *,
     partner_id: str | None,
     file_name: str,
@@ -26,45 +35,34 @@ def apply_batch(
     encoding: str,
     submitted_by: str | None,
     submitted_at: datetime | None,
-) -> tuple[int, int]:
-    """Record the batch and its rows inside the caller's transaction; return (id, replaced)."""
+) -> int:
+    """Make the batch's checked rows current, inside the caller's transaction; return how many
+    rows it replaced. The rows were written, under `batch_id`, as the file was read."""
     kind = staged.kind
     table = BASE_TABLES[kind.name]
-    row = cur.execute("SELECT nextval('batch_id_seq')").fetchone()
-    assert row is not None
-    batch_id = int(row[0])
-    names = kind.column_names
-    t = staged.table
-
+    cur.execute(f"DELETE FROM {table} WHERE batch_id = ? AND is_empty", [batch_id])  # safe: fixed
     if kind.name == "schools":
         # A schools list is a snapshot: it replaces the whole current list.
         replaced_sql = (
-            f"UPDATE {table} SET replaced_by = ? WHERE replaced_by IS NULL"  # safe: fixed
+            f"UPDATE {table} SET replaced_by = ? "  # safe: fixed names
+            "WHERE replaced_by IS NULL AND batch_id <> ?"
         )
-        replaced_params: list[object] = [batch_id]
+        replaced_params: list[object] = [batch_id, batch_id]
     else:
         match = " AND ".join(f"r.{k} = s.{k}" for k in kind.key)
         replaced_sql = (
-            f"UPDATE {table} AS r SET replaced_by = ? FROM {t} AS s "  # safe: fixed names
-            f"WHERE r.replaced_by IS NULL AND NOT s.is_empty AND {match}"
+            f"UPDATE {table} AS r SET replaced_by = ? FROM {table} AS s "  # safe: fixed names
+            f"WHERE s.batch_id = ? AND r.batch_id <> ? AND r.replaced_by IS NULL AND {match}"
         )
-        replaced_params = [batch_id]
+        replaced_params = [batch_id, batch_id, batch_id]
     replaced_row = cur.execute(replaced_sql, replaced_params).fetchone()
     replaced = int(replaced_row[0]) if replaced_row else 0
 
-    values = [
-        "coalesce(state_funded, true)" if (kind.name == "schools" and n == "state_funded") else n
-        for n in names
-    ]
-    cur.execute(
-        f"INSERT INTO {table} (batch_id, replaced_by, source_line, {', '.join(names)}) "  # safe: contract names
-        f"SELECT ?, NULL, line, {', '.join(values)} FROM {t} WHERE NOT is_empty",
-        [batch_id],
-    )
     batch_partner = partner_id
     if batch_partner is None and kind.name == "activities":
         only = cur.execute(
-            f"SELECT min(partner_id), count(DISTINCT partner_id) FROM {t} WHERE NOT is_empty"  # safe: generated
+            f"SELECT min(partner_id), count(DISTINCT partner_id) FROM {table} WHERE batch_id = ?",  # safe: fixed
+            [batch_id],
         ).fetchone()
         batch_partner = only[0] if only and only[1] == 1 else None
     cur.execute(
@@ -100,4 +98,4 @@ def apply_batch(
                 [p.message for p in w],
             ],
         )
-    return batch_id, replaced
+    return replaced

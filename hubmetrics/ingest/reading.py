@@ -42,6 +42,11 @@ _STRUCTURAL_MESSAGES = {
 }
 
 
+class NeedsSingleThread(Exception):
+    """DuckDB's parallel reader gave up on this file inside a transaction: read it again,
+    single-threaded, in a new transaction."""
+
+
 class UnreadableFile(Exception):
     """The file cannot be read as CSV text at all."""
 
@@ -166,15 +171,23 @@ def read_raw(
     text_bytes: bytes,
     header: list[str],
     table: str,
-    select: str = "*",
-    inner: str = "*",
+    query: str = "SELECT * FROM {source}",
     params: Sequence[object] = (),
+    *,
+    into: tuple[str, int] | None = None,
+    parallel: bool = True,
 ) -> RawFile:
-    """Read `source` (UTF-8) as `SELECT select FROM (SELECT inner FROM cells)` into temp table
-    `{table}_read`, and make the view
-    `table` over it with `line`, the line of each row in the file (the header is line 1).
+    """Read `source` (UTF-8) through `query` (a SELECT over `{source}`, the file's cells) into
+    temp table `{table}_read`, or with `into` = (row table, batch id) straight into that table,
+    and make
+    the view `table` over the rows read with `line`, the line of each row in the file (the
+    header is line 1).
 
-    The file's cells are c0..cN (VARCHAR) for `select` to use. `text_bytes` are the file's
+    Inside a transaction a failed read cannot be tried again, so with `into`, a file that
+    DuckDB's parallel reader gives up on raises NeedsSingleThread: roll back and call again
+    with parallel=False.
+
+    The file's cells are c0..cN (VARCHAR) for `query` to use. `text_bytes` are the file's
     UTF-8 bytes, used only to turn DuckDB's byte positions into line numbers. Structural
     problems (too many cells, broken quotes) come back as Problems.
     """
@@ -185,19 +198,37 @@ def read_raw(
     layout = _Layout(text_bytes)
     layout.start()
     try:
-        _read_csv(con, source, table, columns, select, inner, params, parallel=True)
-    except duckdb.Error:
+        _read_csv(con, source, table, columns, query, params, parallel, into)
+    except duckdb.Error as exc:
+        if into is not None and parallel:
+            layout.join()
+            raise NeedsSingleThread from None
+        if into is not None or not parallel:
+            layout.join()
+            raise UnreadableFile(
+                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
+            ) from None
         # DuckDB's parallel reader gives up on some files (quoted line breaks with short or
         # long rows) that its single-threaded reader reads and rejects line by line.
         con.execute(f"DROP TABLE IF EXISTS {table}_read")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
         try:
-            _read_csv(con, source, table, columns, select, inner, params, parallel=False)
-        except duckdb.Error as exc:
+            _read_csv(con, source, table, columns, query, params, False, None)
+        except duckdb.Error as exc2:
+            layout.join()
             raise UnreadableFile(
-                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
+                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc2)}")
             ) from None
+    if into is None:
+        con.execute(
+            f"CREATE TEMP VIEW {table}_rows AS SELECT rowid AS rid, * FROM {table}_read"  # safe: generated
+        )
+    else:
+        con.execute(
+            f"CREATE TEMP VIEW {table}_rows AS SELECT rowid AS rid, * EXCLUDE (batch_id, "  # safe: generated
+            f"replaced_by) FROM {into[0]} WHERE batch_id = {int(into[1])}"
+        )
     reject_rows = con.execute(
         f"SELECT byte_position, error_type::VARCHAR, csv_line FROM {rejects} "  # safe: generated
         "ORDER BY byte_position LIMIT 10001"
@@ -225,7 +256,7 @@ def read_raw(
         )
 
     row = con.execute(
-        f"SELECT count(*), min(rowid) FROM {table}_read"  # safe: generated
+        f"SELECT count(*), min(rid) FROM {table}_rows"  # safe: generated
     ).fetchone()
     rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
     layout.join()
@@ -234,8 +265,8 @@ def read_raw(
         # One record per physical line: the record's position gives its line. Row ids are
         # contiguous within one insert but need not start at 0 inside a transaction.
         con.execute(
-            f"CREATE TEMP VIEW {table} AS SELECT CAST(rowid - {first_rowid} + 2 AS INTEGER) "  # safe: generated
-            f"AS line, * FROM {table}_read"
+            f"CREATE TEMP VIEW {table} AS SELECT CAST(rid - {first_rowid} + 2 AS INTEGER) "  # safe: generated
+            f"AS line, * EXCLUDE (rid) FROM {table}_rows"
         )
     else:
         _number_lines_exactly(con, starts or _record_starts(text_bytes), table, reject_lines)
@@ -247,22 +278,23 @@ def _read_csv(
     source: Path,
     table: str,
     columns: str,
-    select: str,
-    inner: str,
+    query: str,
     params: Sequence[object],
-    *,
     parallel: bool,
+    into: tuple[str, int] | None,
 ) -> None:
-    con.execute(
-        f"CREATE TEMP TABLE {table}_read AS SELECT {select} FROM (SELECT {inner} "  # safe: generated names
-        "FROM read_csv(?, header = true, "
-        f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
-        "null_padding = true, auto_detect = false, ignore_errors = true, "
+    target = (
+        f"CREATE TEMP TABLE {table}_read AS" if into is None else f"INSERT INTO {into[0]} BY NAME"
+    )
+    cells = (
+        f"read_csv(?, header = true, columns = {{{columns}}}, delim = ',', quote = '\"', "
+        "escape = '\"', null_padding = true, auto_detect = false, ignore_errors = true, "
         f"store_rejects = true, rejects_table = '{table}_rejects', "
         f"rejects_scan = '{table}_scans', max_line_size = {MAX_LINE_BYTES}, "
-        f"parallel = {'true' if parallel else 'false'}))",
-        [*params, str(source)],
+        f"parallel = {'true' if parallel else 'false'})"
     )
+    sql = f"{target} " + query.replace("{source}", cells)
+    con.execute(sql, [*params, str(source)])  # safe: generated names
 
 
 class _Layout(threading.Thread):
@@ -314,7 +346,7 @@ def _number_lines_exactly(
         f"""
         CREATE TEMP TABLE {table}_lines AS
         SELECT r.rid, coalesce(s.line, -1) AS line
-        FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS k FROM {table}_read) r
+        FROM (SELECT rid, row_number() OVER (ORDER BY rid) AS k FROM {table}_rows) r
         LEFT JOIN (SELECT generate_subscripts(starts, 1) AS k, unnest(starts) AS line
                    FROM (SELECT CAST(? AS INTEGER[]) AS starts)) s
         USING (k)
@@ -322,8 +354,8 @@ def _number_lines_exactly(
         [starts],
     )
     con.execute(
-        f"CREATE TEMP VIEW {table} AS SELECT l.line, r.* FROM {table}_read r "  # safe: generated
-        f"JOIN {table}_lines l ON l.rid = r.rowid"
+        f"CREATE TEMP VIEW {table} AS SELECT l.line, r.* EXCLUDE (rid) FROM {table}_rows r "  # safe: generated
+        f"JOIN {table}_lines l ON l.rid = r.rid"
     )
 
 

@@ -121,21 +121,88 @@ def typed_select(
     return select, inner, params
 
 
-def stage_gias(con: Connection, raw_table: str, header: Sequence[str], staged: Staged) -> None:
-    """Turn a raw GIAS extract into the hub's schools shape, then type it like any upload."""
+def row_query(
+    staged: Staged, n_cells: int, partner_id: str | None, batch_id: int, line: str = "NULL"
+) -> tuple[str, list[object]]:
+    """(query, params): a SELECT over `{source}` (the file's cells) that types every cell into
+    the row table's own columns, for `INSERT INTO <row table> BY NAME <query>`.
+
+    Cells that could not be read as their type, and dates as written where a check could
+    show them, go into `unreadable` as (bad_<column> or raw_<column>, text) pairs.
+    """
+    select, inner, params = typed_select(staged, n_cells, partner_id)
+    names = staged.kind.column_names
+    unreadable = "CAST(NULL AS STRUCT(c VARCHAR, v VARCHAR)[])"
+    kept = _check_columns(staged.kind)
+    if kept:
+        entries = ", ".join(
+            f"CASE WHEN {k} IS NOT NULL THEN struct_pack(c := '{k}', v := {k}) END" for k in kept
+        )
+        # Most rows have nothing unreadable: a cheap test first, the list only where needed.
+        unreadable = (
+            f"CASE WHEN coalesce({', '.join(kept)}) IS NOT NULL THEN "
+            f"list_filter([{entries}], lambda u: u IS NOT NULL) END"
+        )
+    # A school is state-funded unless the list says it is not.
+    stored = [
+        "coalesce(state_funded, true) AS state_funded" if n == "state_funded" else n for n in names
+    ]
+    keep_line = "line, " if line == "line" else ""
+    query = (
+        f"SELECT {int(batch_id)} AS batch_id, CAST(NULL AS INTEGER) AS replaced_by, "
+        f"CAST({line} AS INTEGER) AS source_line, {', '.join(stored)}, is_empty, "
+        f"{unreadable} AS unreadable FROM (SELECT {select} FROM "
+        f"(SELECT {keep_line}{inner} FROM {{source}}))"
+    )
+    return query, params
+
+
+def _check_columns(kind: FileKind) -> list[str]:
+    """The bad_<column> and raw_<column> values the checks read (see typed_select)."""
+    return [
+        f"{prefix}_{c.name}"
+        for c in kind.columns
+        for prefix in ("bad", "raw")
+        if (prefix == "bad" and c.type not in ("text", "code"))
+        or (prefix == "raw" and c.type == "date")
+    ]
+
+
+def check_view(con: Connection, staged: Staged, rows_view: str) -> None:
+    """The view the checks read: each row's line, typed columns, and its unreadable cells."""
+    extracted = [
+        f"CASE WHEN unreadable IS NULL THEN NULL ELSE list_extract(list_filter(unreadable, "
+        f"lambda u: u.c = '{k}'), 1).v END AS {k}"
+        for k in _check_columns(staged.kind)
+    ]
+    con.execute(
+        f"CREATE TEMP VIEW {staged.table} AS SELECT line, is_empty, "  # safe: generated
+        f"{', '.join(staged.kind.column_names)}"
+        + "".join(f", {e}" for e in extracted)
+        + f" FROM {rows_view}"
+    )
+    staged.built = True
+
+
+def stage_gias(
+    con: Connection, raw_table: str, header: Sequence[str], staged: Staged, into: tuple[str, int]
+) -> None:
+    """Turn a raw GIAS extract into the hub's schools shape, and write it into the row table."""
     hub = f"{raw_table}_hub"
     notes = gias.gias_to_hub_shape(con, raw_table, header, hub)
     staged.errors += [p for p in notes if p.severity == "error"]
     staged.warnings += [p for p in notes if p.severity == "warning"]
     if any(p.severity == "error" for p in notes):
         return
-    select, inner, params = typed_select(staged, 0, None)
+    query, params = row_query(staged, 0, None, into[1], line="line")
     con.execute(
-        f"CREATE TEMP TABLE {staged.table} AS SELECT {select} FROM "  # safe: generated
-        f"(SELECT line, {inner} FROM {hub})",
-        params,
+        f"INSERT INTO {into[0]} BY NAME " + query.replace("{source}", hub), params
+    )  # safe: generated
+    con.execute(
+        f"CREATE TEMP VIEW {raw_table}_lines AS SELECT source_line AS line, * EXCLUDE "  # safe: generated
+        f"(batch_id, replaced_by) FROM {into[0]} WHERE batch_id = {int(into[1])}"
     )
-    staged.built = True
+    check_view(con, staged, f"{raw_table}_lines")
 
 
 def check(con: Connection, staged: Staged, partner_id: str | None) -> None:
