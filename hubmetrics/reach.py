@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -14,7 +12,6 @@ from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
 from hubmetrics.metrics import Filters, MetricValue, cold_spot_school_list
 from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
 from hubmetrics.metrics.years import year_label, year_of
-from hubmetrics.problems import neutralise_formula
 
 TERMS = ("autumn", "spring", "summer")
 ReturnStatus = Literal["received", "missing", "not_expected"]
@@ -183,18 +180,6 @@ def search_schools(schools: Sequence[SchoolReach], text: str) -> list[SchoolReac
         return all(word in haystack for word in words)
 
     return [s for s in schools if matches(s)]
-
-
-def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A table as CSV text for download; a cell a spreadsheet would run as a formula is not."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise_formula(h) for h in header])
-    for row in rows:
-        writer.writerow(
-            [neutralise_formula(c) if isinstance(c, str) else ("" if c is None else c) for c in row]
-        )
-    return out.getvalue()
 
 
 # --- partners ----------------------------------------------------------------------------

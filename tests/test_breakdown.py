@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,7 +28,6 @@ from hubmetrics.reach import (
     partner_contributions,
     school_reach,
     search_schools,
-    table_csv,
     term_of,
 )
 
@@ -354,25 +351,6 @@ def test_search_schools():
     assert [s.urn for s in search_schools(schools, "pretend kettering")] == [900002]
     assert [s.urn for s in search_schools(schools, "pretend corby")] == []
     assert [s.urn for s in search_schools(schools, "MARY'S")] == [912345]
-
-
-def test_table_csv_neutralises_formulas():
-    text = table_csv(
-        ["School", "Pupils", "=oops"],
-        [
-            ['=HYPERLINK("http://x")', 420, None],
-            ["-1+2", 3, "@SUM(A1)"],
-            ["Plain, with comma", 0, ""],
-        ],
-    )
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [
-        ["School", "Pupils", "'=oops"],
-        ['\'=HYPERLINK("http://x")', "420", ""],
-        ["'-1+2", "3", "'@SUM(A1)"],
-        ["Plain, with comma", "0", ""],
-    ]
-    assert text.endswith("\r\n")
 
 
 # --- partner contributions and the returns rule ----------------------------------------------
