@@ -8,16 +8,15 @@ from typing import Any, Literal
 
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import (
-    _NOT_A_GENRE_SQL,
-    _SCHOOL_AGE_SQL,
-    _YEAR_SQL,
+    ACTIVITY_GROUP,
+    GroupKey,
     MetricValue,
-    _activity_where,
+    _activity_totals_by,
     _assemble,
     _school_where,
 )
 from hubmetrics.metrics.filters import Filters
-from hubmetrics.metrics.registry import ACTIVITY_PARTS, SCHOOL_PARTS, metric
+from hubmetrics.metrics.registry import SCHOOL_PARTS, metric
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds
 
 Dimension = Literal["local_authority", "district", "phase", "age_band", "partner_id"]
@@ -37,19 +36,6 @@ DIMENSION_LABELS: dict[str, str] = {
     "partner_id": "Partner",
 }
 
-# How each dimension is read off an activity row (`a`) joined to its school (`s`). The
-# school's dimensions come from the current schools list; an activity with no school, or a
-# URN not in the list, falls in the group None. `activity_type` and `school_urn` are used
-# inside hubmetrics (partner contributions, the schools map), not offered as a breakdown.
-_ACTIVITY_GROUP: dict[str, str] = {
-    "local_authority": "s.local_authority",
-    "district": "s.district",
-    "phase": "s.phase",
-    "age_band": "a.age_band",
-    "partner_id": "a.partner_id",
-    "activity_type": "a.activity_type",
-    "school_urn": "s.urn",
-}
 # The same dimensions read off the schools list, for the schools-list metrics
 # (state_schools, the baselines). Dimensions of the activity alone leave them whole.
 _SCHOOL_GROUP: dict[str, str] = {
@@ -58,8 +44,6 @@ _SCHOOL_GROUP: dict[str, str] = {
     "phase": "s.phase",
     "school_urn": "s.urn",
 }
-
-GroupKey = Any  # str, int or None: one value of each dimension
 
 
 def compute_metrics_by(
@@ -118,7 +102,7 @@ def metrics_by_groups(
     `compute_metrics_by`). At most one dimension may be a school's.
     """
     for dim in dims:
-        if dim not in _ACTIVITY_GROUP:
+        if dim not in ACTIVITY_GROUP:
             raise ValueError(f"{dim!r} is not a dimension.")
     school_dims = [d for d in dims if d in _SCHOOL_GROUP]
     if len(school_dims) > 1:
@@ -131,7 +115,7 @@ def metrics_by_groups(
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
     with con.cursor() as cur:
-        totals = _grouped_activity_totals(cur, filters, dims, lo, hi)
+        totals = _activity_totals_by(cur, filters, dims, lo, hi)
         schools = _grouped_school_totals(cur, filters, school_dim)
         groups = {key for ay, key in totals if ay == start}
         if include_schools and len(dims) == 1:
@@ -160,79 +144,6 @@ def _wanted(keys: Iterable[str] | None) -> set[str] | None:
     for key in wanted:
         metric(key)  # a KeyError naming the metrics for a key that is not one
     return wanted
-
-
-def _grouped_activity_totals(
-    cur: Any, filters: Filters, dims: tuple[str, ...], lo: date, hi: date
-) -> dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]]:
-    """compute.py's activity query with the groups of `dims` beside the academic year.
-
-    The columns are the registry's (ACTIVITY_PARTS) and the scope, the school flags and the
-    genre entropy are built exactly as in compute._activity_totals, so that each group's
-    figures are the figures the filtered engine gives.
-    """
-    where, params = _activity_where(filters, lo, hi)
-    names = [f"g{i}" for i in range(len(dims))]
-    select_groups = "".join(
-        f"{_ACTIVITY_GROUP[d]} AS {n}, "
-        for d, n in zip(dims, names, strict=True)  # safe: fixed map
-    )
-    by = ", ".join(["ay", *names])
-    same = " AND ".join(["t.ay = g.ay", *(f"t.{n} IS NOT DISTINCT FROM g.{n}" for n in names)])
-    columns = ",\n".join(
-        f"coalesce({expr}, 0) AS {name}"
-        for name, expr in ACTIVITY_PARTS  # safe: registry
-    )
-    sql = f"""
-        WITH school AS (
-            SELECT urn, bool_or(state_funded) AS state_funded,
-                   min(local_authority) AS local_authority, min(district) AS district,
-                   min(phase) AS phase
-            FROM schools GROUP BY urn
-        ),
-        scope AS (
-            SELECT {_YEAR_SQL} AS ay, {select_groups}
-                   a.partner_id, a.activity_type, a.genre, a.level, a.school_urn, a.age_band,
-                   a.participants, a.new_participants, a.continuing_from_wcet,
-                   a.fsm, a.send, a.lac, a.global_majority,
-                   a.age_band IN {_SCHOOL_AGE_SQL} AS school_age,
-                   s.urn IS NOT NULL AS known_school,
-                   coalesce(s.state_funded, false) AS state_school
-            FROM activities a LEFT JOIN school s ON s.urn = a.school_urn
-            WHERE {where}
-        ),
-        totals AS (
-            SELECT {by}, count(*) AS rows, {columns} FROM scope GROUP BY {by}
-        ),
-        genres AS (
-            SELECT {by}, genre, sum(participants) AS n,
-                   genre NOT IN {_NOT_A_GENRE_SQL} AS counted
-            FROM scope WHERE genre IS NOT NULL GROUP BY {by}, genre
-        ),
-        genre_shares AS (
-            SELECT {by}, genre, counted,
-                   CASE WHEN counted AND n > 0
-                        THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY {by})
-                   END AS p
-            FROM genres
-        ),
-        genre_summary AS (  -- the entropy sum is ordered so that every run gives one number
-            SELECT {by}, count(*) FILTER (WHERE counted) AS genre_count,
-                   count(p) AS genre_k, -sum(p * ln(p) ORDER BY genre) AS genre_h
-            FROM genre_shares GROUP BY {by}
-        )
-        SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,
-               coalesce(g.genre_k, 0) AS genre_k, g.genre_h
-        FROM totals t LEFT JOIN genre_summary g ON {same}
-    """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
-    result = cur.execute(sql, params)
-    columns_out = [d[0] for d in result.description]
-    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
-    for row in result.fetchall():
-        record = dict(zip(columns_out, row, strict=True))
-        key = tuple(record[n] for n in names)
-        out[(int(record["ay"]), key)] = record
-    return out
 
 
 def _grouped_school_totals(

@@ -69,6 +69,23 @@ class ColdSpotSchool:
     fsm_percent: float | None
 
 
+# How each dimension is read off an activity row (`a`) joined to its school (`s`). The
+# school's dimensions come from the current schools list; an activity with no school, or a
+# URN not in the list, falls in the group None. `activity_type` and `school_urn` are used
+# inside hubmetrics (partner contributions, the schools map), not offered as a breakdown.
+ACTIVITY_GROUP: dict[str, str] = {
+    "local_authority": "s.local_authority",
+    "district": "s.district",
+    "phase": "s.phase",
+    "age_band": "a.age_band",
+    "partner_id": "a.partner_id",
+    "activity_type": "a.activity_type",
+    "school_urn": "s.urn",
+}
+
+GroupKey = Any  # str, int or None: one value of each dimension
+
+
 def compute_metrics(
     con: Any,
     year: str,
@@ -211,17 +228,37 @@ def _activity_totals(
     cur: Any, filters: Filters, lo: date | None, hi: date | None
 ) -> dict[int, dict[str, Any]]:
     """Every activity aggregate of the registry, by academic year (start year), in one query."""
+    return {
+        year: record for (year, _), record in _activity_totals_by(cur, filters, (), lo, hi).items()
+    }
+
+
+def _activity_totals_by(
+    cur: Any, filters: Filters, dims: tuple[str, ...], lo: date | None, hi: date | None
+) -> dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]]:
+    """Every activity aggregate of the registry by academic year and the groups of `dims`,
+    in one query; with no dims, by academic year alone (the engine's own figures)."""
     where, params = _activity_where(filters, lo, hi)
+    names = [f"g{i}" for i in range(len(dims))]
+    select_groups = "".join(
+        f"{ACTIVITY_GROUP[d]} AS {n}, "
+        for d, n in zip(dims, names, strict=True)  # safe: fixed map
+    )
+    by = ", ".join(["ay", *names])
+    same = " AND ".join(["t.ay = g.ay", *(f"t.{n} IS NOT DISTINCT FROM g.{n}" for n in names)])
     columns = ",\n".join(
         f"coalesce({expr}, 0) AS {name}"
         for name, expr in ACTIVITY_PARTS  # safe: registry
     )
     sql = f"""
         WITH school AS (
-            SELECT urn, bool_or(state_funded) AS state_funded FROM schools GROUP BY urn
+            SELECT urn, bool_or(state_funded) AS state_funded,
+                   min(local_authority) AS local_authority, min(district) AS district,
+                   min(phase) AS phase
+            FROM schools GROUP BY urn
         ),
         scope AS (
-            SELECT {_YEAR_SQL} AS ay,
+            SELECT {_YEAR_SQL} AS ay, {select_groups}
                    a.partner_id, a.activity_type, a.genre, a.level, a.school_urn, a.age_band,
                    a.participants, a.new_participants, a.continuing_from_wcet,
                    a.fsm, a.send, a.lac, a.global_majority,
@@ -232,32 +269,37 @@ def _activity_totals(
             WHERE {where}
         ),
         totals AS (
-            SELECT ay, count(*) AS rows, {columns} FROM scope GROUP BY ay
+            SELECT {by}, count(*) AS rows, {columns} FROM scope GROUP BY {by}
         ),
         genres AS (
-            SELECT ay, genre, sum(participants) AS n, genre NOT IN {_NOT_A_GENRE_SQL} AS counted
-            FROM scope WHERE genre IS NOT NULL GROUP BY ay, genre
+            SELECT {by}, genre, sum(participants) AS n,
+                   genre NOT IN {_NOT_A_GENRE_SQL} AS counted
+            FROM scope WHERE genre IS NOT NULL GROUP BY {by}, genre
         ),
         genre_shares AS (
-            SELECT ay, genre, counted,
+            SELECT {by}, genre, counted,
                    CASE WHEN counted AND n > 0
-                        THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY ay)
+                        THEN n / sum(CASE WHEN counted THEN n END) OVER (PARTITION BY {by})
                    END AS p
             FROM genres
         ),
         genre_summary AS (  -- the entropy sum is ordered so that every run gives one number
-            SELECT ay, count(*) FILTER (WHERE counted) AS genre_count,
+            SELECT {by}, count(*) FILTER (WHERE counted) AS genre_count,
                    count(p) AS genre_k, -sum(p * ln(p) ORDER BY genre) AS genre_h
-            FROM genre_shares GROUP BY ay
+            FROM genre_shares GROUP BY {by}
         )
         SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,
                coalesce(g.genre_k, 0) AS genre_k, g.genre_h
-        FROM totals t LEFT JOIN genre_summary g USING (ay)
-        ORDER BY t.ay
-    """  # noqa: S608 - safe: columns from the registry, clauses from fixed lists; values are params
+        FROM totals t LEFT JOIN genre_summary g ON {same}
+    """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
     result = cur.execute(sql, params)
-    names = [d[0] for d in result.description]
-    return {int(row[0]): dict(zip(names, row, strict=True)) for row in result.fetchall()}
+    columns_out = [d[0] for d in result.description]
+    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
+    for row in result.fetchall():
+        record = dict(zip(columns_out, row, strict=True))
+        key = tuple(record[n] for n in names)
+        out[(int(record["ay"]), key)] = record
+    return out
 
 
 def _school_totals(cur: Any, filters: Filters) -> dict[str, Any]:
