@@ -40,3 +40,23 @@ def _no_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HUBMETRICS_DB", "HUBMETRICS_GOALS", "HUBMETRICS_MAX_UPLOAD_MB"):
         if name in os.environ:
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once for the whole test run (about 25 seconds)."""
+    from hubmetrics.demo_db import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = store.connect(path)
+    build_demo(con)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo(demo_path: Path) -> Iterator[store.Connection]:
+    """A connection to the demo database, for one test module."""
+    con = store.connect(demo_path)
+    yield con
+    con.close()

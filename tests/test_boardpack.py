@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -247,21 +246,9 @@ def test_two_packs_at_once_on_one_connection(
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo database, built once for the module (about 25 seconds)."""
-    from hubmetrics.demo_db import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = store.connect(path)
-    build_demo(con)
-    con.close()
-    yield path
-
-
-@pytest.fixture(scope="module")
-def demo_pack(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def demo_pack(demo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("demo_pack") / "board-pack.pdf"
-    con = store.connect_read_only(demo_db)
+    con = store.connect_read_only(demo_path)
     try:
         write_board_pack(con, YEAR, out, goals=load_goals())
     finally:
@@ -279,10 +266,10 @@ def test_demo_pack_is_marked_and_numbered(demo_pack: tuple[Path, str]) -> None:
         assert "SYNTHETIC DEMO DATA" in page  # in the footer of every page
 
 
-def test_demo_pack_figures_equal_the_engines(demo_db: Path, demo_pack: tuple[Path, str]) -> None:
+def test_demo_pack_figures_equal_the_engines(demo_path: Path, demo_pack: tuple[Path, str]) -> None:
     _, text = demo_pack
     goals = load_goals()
-    con = store.connect_read_only(demo_db)
+    con = store.connect_read_only(demo_path)
     try:
         as_of = store.as_of(con)
         results = evaluate_goals(con, goals, YEAR, as_of=as_of)
@@ -309,12 +296,12 @@ def test_demo_pack_figures_equal_the_engines(demo_db: Path, demo_pack: tuple[Pat
     assert f"{values['cold_spot_schools'].value} state-funded schools had no activity" in flat
 
 
-def test_demo_pack_lists_missing_returns(demo_db: Path, demo_pack: tuple[Path, str]) -> None:
+def test_demo_pack_lists_missing_returns(demo_path: Path, demo_pack: tuple[Path, str]) -> None:
     from hubmetrics.reach import partner_contributions
 
     _, text = demo_pack
     returns = text[text.index("Partners' returns") :]
-    con = store.connect_read_only(demo_db)
+    con = store.connect_read_only(demo_path)
     try:
         partners = partner_contributions(con, YEAR)
     finally:

@@ -17,7 +17,7 @@ from metrics_fixture import (
     insert_rows,
 )
 
-from hubmetrics import config, store
+from hubmetrics import store
 from hubmetrics.batches import rollback
 from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, GENRES, LEVELS
 from hubmetrics.metrics import METRICS, Filters, cold_spot_school_list, compute_metrics
@@ -252,21 +252,6 @@ def test_generated_school_reach_agrees_with_the_engine(generated):
 
 
 # --- the demo --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    if not (config.DEMO_DIR / "manifest.csv").is_file():
-        pytest.skip("the demo data is not there")
-    from hubmetrics.demo_db import build_demo
-
-    con = store.connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    try:
-        build_demo(con)
-    except Exception as exc:  # the demo is another module's; report, do not fail here
-        pytest.skip(f"the demo data does not load: {exc}")
-    yield con
-    con.close()
 
 
 def test_demo_groups_equal_the_engine_and_partition(demo):

@@ -209,21 +209,6 @@ def test_generated_trend_matches_each_year(generated):
         assert values == compute_metrics(con, year, Filters(partner_id="P2"), baselines=GM)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    if not (config.DEMO_DIR / "manifest.csv").is_file():
-        pytest.skip("the demo data is not there")
-    from hubmetrics.demo_db import build_demo
-
-    con = store.connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    try:
-        build_demo(con)
-    except Exception as exc:  # the demo is another module's; report, do not fail here
-        pytest.skip(f"the demo data does not load: {exc}")
-    yield con
-    con.close()
-
-
 def test_demo_invariants(demo):
     cur = demo.cursor()
     partners = [r[0] for r in cur.execute("SELECT DISTINCT partner_id FROM activities").fetchall()]
