@@ -260,26 +260,6 @@ def _write_and_check(
     parallel: bool,
 ) -> None:
     staged = upload.staged
-    sha256 = ""
-    if keep is not None:
-        keep.keeper.join()
-        sha256 = keep.keeper.sha256
-        previous = cur.execute(
-            "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
-            "WHERE sha256 = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
-            [sha256],
-        ).fetchone()
-        if previous:
-            result.errors.append(
-                Problem(
-                    None,
-                    None,
-                    None,
-                    f"This exact file was already loaded as batch {previous[0]} "
-                    f"('{previous[1]}', {previous[2]}). It was not loaded again.",
-                )
-            )
-            raise _Refused
     batch_id = new_batch_id(cur)
     into = (BASE_TABLES[staged.kind.name], batch_id)
     staged.errors, staged.warnings = [], []
@@ -305,6 +285,9 @@ def _write_and_check(
         )
         result.errors += raw.problems
         validate.check_view(cur, staged, raw.table)
+    # The kept copy is written and hashed while DuckDB reads; a file loaded before is
+    # found only now, and its rows roll back with the refusal.
+    sha256 = "" if keep is None else _refuse_if_loaded_before(cur, keep.keeper, result)
     validate.check(cur, staged, partner_id)
     result.rows, result.rows_ignored = staged.rows, staged.ignored
     result.errors += staged.errors
@@ -329,6 +312,29 @@ def _write_and_check(
         submitted_by=keep.submitted_by,
         submitted_at=keep.submitted_at,
     )
+
+
+def _refuse_if_loaded_before(cur: store.Connection, keeper: _Keeper, result: LoadResult) -> str:
+    """The file's SHA-256; raises _Refused when these exact bytes are already a loaded batch."""
+    keeper.join()
+    previous = cur.execute(
+        "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
+        "WHERE sha256 = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
+        [keeper.sha256],
+    ).fetchone()
+    if previous:
+        result.errors = [
+            Problem(
+                None,
+                None,
+                None,
+                f"This exact file was already loaded as batch {previous[0]} "
+                f"('{previous[1]}', {previous[2]}). It was not loaded again.",
+            )
+        ]
+        result.warnings = []
+        raise _Refused
+    return keeper.sha256
 
 
 def _preview(cur: store.Connection, staged: Staged, rows: int) -> list[dict[str, object]]:

@@ -72,7 +72,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
     Raises UnreadableFile, with a message a person can act on, for anything else.
     """
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         raise UnreadableFile(Problem(None, None, None, "The file is empty."))
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile(

@@ -307,13 +307,24 @@ def _check_named_partner(
 def _clean(cell: str) -> str:
     """The cell with surrounding white space removed, NULL when nothing is left.
 
-    Plain `trim` (spaces only) is nearly free; the wider set, with tabs and the non-breaking
-    spaces that web pages leave, is used only where such a character is present.
+    Most cells neither start nor end with white space and are kept as they are; only the
+    rest are trimmed (of spaces, tabs, line breaks and the non-breaking spaces web pages leave).
     """
     return (
-        f"CASE WHEN strpos({cell}, chr(160)) = 0 AND strpos({cell}, chr(9)) = 0 "
-        f"THEN NULLIF(trim({cell}), '') ELSE NULLIF(trim({cell}, {_BLANKS}), '') END"
+        f"CASE WHEN NOT contains({_BLANKS}, left({cell}, 1)) AND "
+        f"NOT contains({_BLANKS}, right({cell}, 1)) THEN NULLIF({cell}, '') "
+        f"ELSE NULLIF(trim({cell}, {_BLANKS}), '') END"
     )
+
+
+def _careful(cell: str, body: str) -> str:
+    """`body` (SQL over `v`, the cell trimmed) for the cells a fast path did not read.
+
+    DuckDB computes an expression that appears twice in a query once, for every row, even
+    inside a CASE branch that few rows reach; a lambda keeps the trimmed cell to the rows
+    that need it.
+    """
+    return f"list_transform([{_clean(cell)}], lambda v: {body})[1]"
 
 
 def _lit(text: str) -> str:
@@ -328,50 +339,60 @@ def _sql_list(values: Sequence[str]) -> str:
 
 def _typed(column: Column, cell: str) -> str:
     """SQL typing one cell: a cheap path for cells written plainly, a careful one for the rest."""
-    t = _clean(cell)
     if column.type in ("text", "code"):
-        return t
+        return _clean(cell)
     if column.type == "integer":
         # TRY_CAST alone would round 12.5 to 13 and read 1e3 or 0x1F; the round trip refuses those.
         fast = f"TRY_CAST({cell} AS INTEGER)"
-        return (
-            f"CASE WHEN CAST({fast} AS VARCHAR) = {cell} THEN {fast} "
-            f"WHEN regexp_full_match({t}, '{_INT_RE}') THEN "
-            rf"TRY_CAST(regexp_replace(replace({t}, ',', ''), '\.0+$', '') AS INTEGER) END"
+        careful = _careful(
+            cell,
+            f"CASE WHEN regexp_full_match(v, '{_INT_RE}') THEN "
+            rf"TRY_CAST(regexp_replace(replace(v, ',', ''), '\.0+$', '') AS INTEGER) END",
         )
+        return f"CASE WHEN CAST({fast} AS VARCHAR) = {cell} THEN {fast} ELSE {careful} END"
     if column.type == "number":
         # DECIMAL reads 1e5 and 1_000 too; those are for the careful path to refuse.
         fast = f"TRY_CAST({cell} AS DECIMAL(18, 6))"
         percent = "%?" if column.name.endswith("_percent") else ""
+        careful = _careful(
+            cell,
+            f"CASE WHEN regexp_full_match(v, '{_NUMBER_RE}{percent}') "
+            f"THEN TRY_CAST(replace(rtrim(v, '%'), ',', '') AS DOUBLE) END",
+        )
         return (
-            f"CASE WHEN {fast} IS NOT NULL AND strpos(lower({cell}), 'e') = 0 AND "
-            f"strpos({cell}, '_') = 0 THEN CAST({fast} AS DOUBLE) "
-            f"WHEN regexp_full_match({t}, '{_NUMBER_RE}{percent}') "
-            f"THEN TRY_CAST(replace(rtrim({t}, '%'), ',', '') AS DOUBLE) END"
+            f"CASE WHEN {fast} IS NOT NULL AND NOT contains(lower({cell}), 'e') AND "
+            f"NOT contains({cell}, '_') THEN CAST({fast} AS DOUBLE) ELSE {careful} END"
         )
     if column.type == "date":
-        iso = f"TRY_CAST({cell} AS DATE)"
+        careful = _careful(
+            cell,
+            f"CASE WHEN regexp_full_match(v, '{_ISO_DATE_RE}') "
+            f"THEN CAST(try_strptime(v, '%Y-%m-%d') AS DATE) "
+            f"WHEN regexp_full_match(v, '{_UK_DATE_RE}') "
+            f"THEN CAST(try_strptime(v, '%d/%m/%Y') AS DATE) END",
+        )
         return (
-            f"CASE WHEN length({cell}) = 10 AND substr({cell}, 5, 1) = '-' AND "
-            f"substr({cell}, 8, 1) = '-' AND {iso} IS NOT NULL THEN {iso} "
-            f"WHEN length({cell}) = 10 AND substr({cell}, 3, 1) = '/' AND "
-            f"substr({cell}, 6, 1) = '/' THEN CAST(try_strptime({cell}, '%d/%m/%Y') AS DATE) "
-            f"WHEN regexp_full_match({t}, '{_ISO_DATE_RE}') "
-            f"THEN CAST(try_strptime({t}, '%Y-%m-%d') AS DATE) "
-            f"WHEN regexp_full_match({t}, '{_UK_DATE_RE}') "
-            f"THEN CAST(try_strptime({t}, '%d/%m/%Y') AS DATE) END"
+            f"CASE WHEN {cell} LIKE '____-__-__' THEN TRY_CAST({cell} AS DATE) "
+            f"WHEN {cell} LIKE '__/__/____' THEN CAST(try_strptime({cell}, '%d/%m/%Y') AS DATE) "
+            f"ELSE {careful} END"
         )
     if column.type == "enum":
         allowed = _sql_list(column.allowed)
-        norm = rf"regexp_replace(lower({t}), '[\s\-]+', '_', 'g')"
-        return (
-            f"CASE WHEN list_contains({allowed}, {cell}) THEN {cell} "
-            f"WHEN list_contains({allowed}, {norm}) THEN {norm} END"
+        # The allowed value that the cell, lower-cased with spaces and hyphens as _, names.
+        careful = _careful(
+            cell,
+            rf"{allowed}[list_position({allowed}, regexp_replace(lower(v), '[\s\-]+', '_', 'g'))]",
         )
+        return f"CASE WHEN list_contains({allowed}, {cell}) THEN {cell} ELSE {careful} END"
     if column.type == "yesno":
+        careful = _careful(
+            cell,
+            f"CASE WHEN lower(v) IN {tuple(YES_VALUES)} THEN true "
+            f"WHEN lower(v) IN {tuple(NO_VALUES)} THEN false END",
+        )
         return (
-            f"CASE WHEN lower({t}) IN {tuple(YES_VALUES)} THEN true "
-            f"WHEN lower({t}) IN {tuple(NO_VALUES)} THEN false END"
+            f"CASE WHEN lower({cell}) IN {tuple(YES_VALUES)} THEN true "
+            f"WHEN lower({cell}) IN {tuple(NO_VALUES)} THEN false ELSE {careful} END"
         )
     raise ValueError(column.type)
 
