@@ -80,8 +80,8 @@ def typed_select(
     cells = ", ".join(every_cell) or "NULL"
     first = every_cell[0] if every_cell else "NULL"
     parts = [
-        f"CASE WHEN coalesce({cells}, NULL) IS NULL THEN true "
-        f"WHEN {_clean(first)} IS NOT NULL THEN false "
+        f"CASE WHEN NOT contains({_BLANKS}, left({first}, 1)) THEN false "
+        f"WHEN coalesce({cells}, NULL) IS NULL THEN true "
         f"ELSE {_clean(f'concat_ws(chr(32), {cells})')} IS NULL END AS is_empty"
     ]
     typed: list[str] = []
