@@ -1,0 +1,383 @@
+"""Speed at scale, in one run: ingestion, every page (server and browser), memory, and many
+viewers during an upload. Usage:
+
+    python benchmarks/scale_benchmark.py --hubs 43 --years 10 [--viewers 20] [--work DIR]
+
+Prints markdown tables (kept in docs/performance.md) with the machine and the versions.
+The data is synthetic (see benchmarks/national.py). Chromium is Debian's /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from national import SYNTHETIC_NOTE, LoadTiming, generate, load_all  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
+# The address of each page file, as dashboard.py declares it (the overview is the root).
+ADDRESSES = {"overview": "", "goal_detail": "goals", "data": "data"}
+
+
+def address(page: str) -> str:
+    return ADDRESSES.get(page, page)
+
+
+# ---------------------------------------------------------------- ingestion
+
+
+def ingestion_table(timings: list[LoadTiming]) -> list[str]:
+    lines = [
+        "| kind | files | rows | plain read_csv s | validated load s | rows/s validated | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind in dict.fromkeys(t.kind for t in timings):
+        mine = [t for t in timings if t.kind == kind]
+        rows = sum(t.rows for t in mine)
+        plain, load = sum(t.plain_s for t in mine), sum(t.load_s for t in mine)
+        lines.append(
+            f"| {kind} | {len(mine)} | {rows:,} | {plain:.2f} | {load:.2f} | "
+            f"{rows / load:,.0f} | {load / plain:.2f} |"
+        )
+    return lines
+
+
+# ---------------------------------------------------------------- server-side page runs
+
+
+class _TimedCursor:
+    """A DuckDB connection or cursor that adds the time of every call into it to `spent`."""
+
+    def __init__(self, inner: Any, spent: list[float]) -> None:
+        self._inner, self._spent = inner, spent
+
+    def __enter__(self) -> _TimedCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if not callable(attribute):
+            return attribute
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                result = attribute(*args, **kwargs)
+            finally:
+                self._spent[0] += time.perf_counter() - started
+            if isinstance(result, duckdb.DuckDBPyConnection):
+                return _TimedCursor(result, self._spent)
+            return result
+
+        return timed
+
+
+@dataclass(frozen=True)
+class PageRun:
+    page: str
+    cold_s: float
+    warm_s: float
+    sql_s: float
+
+
+def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
+    """Each page through AppTest: one full script run with empty data caches (cold), then
+    again (warm), and the time spent inside DuckDB during the cold run."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import ui.state
+
+    os.environ["HUBMETRICS_DB"] = str(database)
+    spent = [0.0]
+    real_database = ui.state.database
+    ui.state.database = lambda path: _TimedCursor(real_database(path), spent)  # type: ignore[assignment]
+    runs = []
+    try:
+        for page in PAGES:
+            colds, warms, sqls = [], [], []
+            for _ in range(repeat):
+                at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+                at.run()
+                at.switch_page(f"app_pages/{page}.py")
+                st.cache_data.clear()
+                spent[0] = 0.0
+                started = time.perf_counter()
+                at.run()
+                colds.append(time.perf_counter() - started)
+                sqls.append(spent[0])
+                if at.exception:
+                    raise SystemExit(f"{page}: {at.exception}")
+                started = time.perf_counter()
+                at.run()
+                warms.append(time.perf_counter() - started)
+            runs.append(
+                PageRun(
+                    page,
+                    statistics.median(colds),
+                    statistics.median(warms),
+                    statistics.median(sqls),
+                )
+            )
+    finally:
+        ui.state.database = real_database  # type: ignore[assignment]
+        st.cache_resource.clear()
+    return runs
+
+
+# ---------------------------------------------------------------- the app in Chromium
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def app_server(database: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """`streamlit run dashboard.py` on a free loopback port: (its address, its process id)."""
+    port = _free_port()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+            + ["--server.port", str(port), "--server.headless", "true"]
+            + ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT,
+            env={**os.environ, "HUBMETRICS_DB": str(database)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                raise SystemExit(f"streamlit did not start: {log.read_text()}")
+            yield url, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+_LAUNCH = {
+    "executable_path": CHROMIUM,
+    "args": ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+}
+# Ready: the page's title is drawn, the script has stopped running, and its charts are drawn.
+_READY = """(charts) => {
+  const running = document.querySelector('[data-testid="stStatusWidget"] button');
+  const title = document.querySelector('[data-testid="stMain"] h1');
+  const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length;
+  return !!title && !running && drawn >= charts;
+}"""
+
+
+async def _open(page: Any, url: str, charts: int) -> float:
+    started = time.perf_counter()
+    await page.goto(url)
+    await page.wait_for_function(_READY, arg=charts, timeout=120_000, polling=50)
+    return time.perf_counter() - started
+
+
+async def _charts_on(page: Any, url: str) -> int:
+    await page.goto(url)
+    await page.wait_for_function(_READY, arg=0, timeout=120_000)
+    await page.wait_for_timeout(3000)
+    return int(
+        await page.evaluate(
+            "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length"
+        )
+    )
+
+
+async def browser_pages(url: str, repeat: int = 3) -> dict[str, tuple[int, float]]:
+    """For each page: its number of charts, and the median time from navigation to the
+    charts being visible (the first visit, which fills the server's caches, is not counted)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**_LAUNCH)
+        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        result = {}
+        for name in PAGES:
+            target = f"{url}/{address(name)}"
+            charts = await _charts_on(page, target)
+            times = [await _open(page, target, charts) for _ in range(repeat)]
+            result[name] = (charts, statistics.median(times))
+        await browser.close()
+    return result
+
+
+async def viewers_during_upload(
+    url: str, viewers: int, rounds: int, upload: Path, charts: dict[str, int]
+) -> tuple[list[float], int, float]:
+    """`viewers` sessions walk every page `rounds` times while one more uploads `upload`:
+    (every page time, errors seen, the upload's own time)."""
+    from playwright.async_api import async_playwright
+
+    times: list[float] = []
+    errors = [0]
+
+    async def walk(browser: Any, offset: int) -> None:
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        for step in range(rounds * len(PAGES)):
+            name = PAGES[(offset + step) % len(PAGES)]
+            try:
+                times.append(await _open(page, f"{url}/{address(name)}", charts[name]))
+                errors[0] += await page.locator('[data-testid="stException"]').count()
+            except Exception:
+                errors[0] += 1
+        await context.close()
+
+    async def send(browser: Any) -> float:
+        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        await _open(page, f"{url}/upload", 0)
+        started = time.perf_counter()
+        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+        button = page.get_by_role("button", name=re.compile(r"^Load [0-9,]+ row"))
+        await button.wait_for(timeout=600_000)
+        await button.click()
+        await page.get_by_text("Loaded as batch").wait_for(timeout=600_000)
+        return time.perf_counter() - started
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**_LAUNCH)
+        walkers = [walk(browser, i) for i in range(viewers)]
+        outcome = await asyncio.gather(send(browser), *walkers, return_exceptions=True)
+        await browser.close()
+    upload_s = outcome[0] if isinstance(outcome[0], float) else float("nan")
+    if not isinstance(outcome[0], float):
+        errors[0] += 1
+    return times, errors[0], upload_s
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--hubs", type=int, default=43)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2, help="walks of every page per viewer")
+    parser.add_argument("--work", type=Path, help="folder for data and database (kept)")
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HUBMETRICS_MAX_UPLOAD_MB", "2000")
+    work = args.work or Path(tempfile.mkdtemp(prefix="hubmetrics-scale-"))
+    data, database = work / "data", work / "hub.duckdb"
+    for leftover in (database, Path(f"{database}.wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(f"{database}.originals", ignore_errors=True)
+
+    print(f"# Scale benchmark: {args.hubs} hubs x {args.years} years ({SYNTHETIC_NOTE})\n")
+    print(
+        f"machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; Python "
+        f"{platform.python_version()}, duckdb {duckdb.__version__}, {_versions()}\n"
+    )
+    started = time.perf_counter()
+    returns = generate(data, args.hubs, args.years)
+    upload = returns.pop()  # the last file is uploaded through the app while viewers read
+    if upload.kind != "activities":
+        returns.append(upload)
+        upload = next(r for r in reversed(returns) if r.kind == "activities")
+        returns.remove(upload)
+    print(
+        f"generated {sum(r.rows for r in returns):,} rows in {time.perf_counter() - started:.0f} s\n"
+    )
+
+    print("## Ingestion\n")
+    print("\n".join(ingestion_table(load_all(database, returns))), "\n")
+
+    print("## Pages, server side (one full script run; medians of 3)\n")
+    runs = time_pages(database)
+    print("| page | cold s | warm s | SQL s (cold) | cold ÷ SQL |")
+    print("|---|---|---|---|---|")
+    for r in runs:
+        ratio = f"{r.cold_s / r.sql_s:.1f}" if r.sql_s > 0.001 else "–"
+        print(f"| {r.page} | {r.cold_s:.3f} | {r.warm_s:.3f} | {r.sql_s:.3f} | {ratio} |")
+    print()
+    if args.skip_browser:
+        return
+    with app_server(database, work / "streamlit.log") as (url, pid):
+        print("## Pages in Chromium (navigation to charts visible; medians of 3, warm server)\n")
+        shown = asyncio.run(browser_pages(url))
+        print("| page | charts | seconds |")
+        print("|---|---|---|")
+        for name, (charts, seconds) in shown.items():
+            print(f"| {name} | {charts} | {seconds:.2f} |")
+        print()
+        charts = {name: c for name, (c, _) in shown.items()}
+        times, errors, upload_s = asyncio.run(
+            viewers_during_upload(url, args.viewers, args.rounds, upload.path, charts)
+        )
+        print(f"## {args.viewers} viewers during an upload ({upload.rows:,} rows)\n")
+        print("| page views | p50 s | p95 s | errors | upload s |")
+        print("|---|---|---|---|---|")
+        print(
+            f"| {len(times)} | {_percentile(times, 0.5):.2f} | {_percentile(times, 0.95):.2f} "
+            f"| {errors} | {upload_s:.1f} |\n"
+        )
+        print(f"peak resident memory of the app process: {peak_memory_mb(pid):,.0f} MB")
+
+
+def _memory_gb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return ", ".join(f"{p} {version(p)}" for p in ("streamlit", "pandas", "plotly", "playwright"))
+
+
+if __name__ == "__main__":
+    main()
