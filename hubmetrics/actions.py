@@ -6,9 +6,11 @@ returns whichever way it sends them.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
-from hubmetrics import accounts, audit, store
+from hubmetrics import accounts, audit, config, store
 from hubmetrics.access import (
     AccessRefused,
     Person,
@@ -18,7 +20,8 @@ from hubmetrics.access import (
     upload_partner,
 )
 from hubmetrics.batches import RollbackRefused, rollback
-from hubmetrics.ingest import LoadResult, load_file
+from hubmetrics.goals import Goals, GoalsFileError, parse_goals
+from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.problems import Problem
 
 
@@ -39,37 +42,81 @@ def load_as(
     operator's loads keep whatever name was given, or none).
     """
     name = file_name or (data.name if isinstance(data, Path) else "upload.csv")
-    try:
-        partner_id = upload_partner(person, kind, partner_id)
-    except AccessRefused as exc:
-        refuse(con, person, f"upload of {kind} {name}: {exc}", via=via)
-        return LoadResult(kind, name, accepted=False, errors=[Problem(None, None, None, str(exc))])
+    partner_id, refused = _permitted(con, person, kind, name, partner_id, via)
+    if refused is not None:
+        return refused
     if submitted_by is None and not person.is_local:
         submitted_by = person.email
     result = load_file(
         con, kind, data, file_name=name, partner_id=partner_id, submitted_by=submitted_by
     )
-    for_whom = f" for {partner_id}" if partner_id else ""
-    if result.accepted:
+    _record(con, person, result, partner_id, via=via)
+    return result
+
+
+def check_as(
+    con: store.Connection,
+    person: Person,
+    kind: str,
+    data: bytes,
+    *,
+    file_name: str = "upload.csv",
+    partner_id: str | None = None,
+    preview_rows: int = 0,
+    via: str = "app",
+) -> LoadResult:
+    """Check a file as `person` would load it (writing nothing but a refusal to the trail)."""
+    partner_id, refused = _permitted(con, person, kind, file_name, partner_id, via)
+    if refused is not None:
+        return refused
+    result = check_file(
+        con, kind, data, file_name=file_name, partner_id=partner_id, preview_rows=preview_rows
+    )
+    if not result.accepted:
+        _record(con, person, result, partner_id, via=via)
+    return result
+
+
+def _permitted(
+    con: store.Connection,
+    person: Person,
+    kind: str,
+    name: str,
+    partner_id: str | None,
+    via: str,
+) -> tuple[str | None, LoadResult | None]:
+    """(the partner the upload is for, None), or (None, a refusal) when the person may not."""
+    try:
+        return upload_partner(person, kind, partner_id), None
+    except AccessRefused as exc:
+        refuse(con, person, f"upload of {kind} {name}: {exc}", via=via)
+        problem = Problem(None, None, None, str(exc))
+        return None, LoadResult(kind, name, accepted=False, errors=[problem])
+
+
+def _record(
+    con: store.Connection, person: Person, result: LoadResult, partner_id: str | None, *, via: str
+) -> None:
+    what = f"{result.kind} {result.file_name}" + (f" for {partner_id}" if partner_id else "")
+    if result.accepted and result.batch_id is not None:
         audit.record(
             con,
             person,
             "load",
-            detail=f"{kind} {name}{for_whom}: batch {result.batch_id}, {result.rows} rows "
+            detail=f"{what}: batch {result.batch_id}, {result.rows} rows "
             f"({result.rows_replaced} replaced)",
             via=via,
         )
-    else:
-        total = len(result.errors) + result.more_errors
-        audit.record(
-            con,
-            person,
-            "load",
-            outcome="refused",
-            detail=f"{kind} {name}{for_whom}: {total} problem{'s' if total != 1 else ''}",
-            via=via,
-        )
-    return result
+        return
+    total = len(result.errors) + result.more_errors
+    audit.record(
+        con,
+        person,
+        "load",
+        outcome="refused",
+        detail=f"{what}: {total} problem{'s' if total != 1 else ''}",
+        via=via,
+    )
 
 
 def rollback_as(
@@ -143,3 +190,46 @@ def person_for_cli(con: store.Connection, user: str | None) -> tuple[Person, str
             "leave out --user to act as the local operator."
         )
     return account.person, None
+
+
+def replace_goals(
+    con: store.Connection,
+    person: Person,
+    text: str,
+    *,
+    path: str | Path | None = None,
+    via: str = "app",
+) -> Goals:
+    """Replace the goals file with `text` once it reads as a goals file (admins only).
+
+    The file is written whole or not at all (a temporary file renamed over it). A refusal
+    (the role, or every mistake in the text) is recorded and raised; nothing is written.
+    """
+    try:
+        require(person, "manage")
+    except AccessRefused as exc:
+        refuse(con, person, f"goals file: {exc}", via=via)
+        raise
+    target = config.goals_path(path)
+    try:
+        goals = parse_goals(text, source="the new goals file")
+    except GoalsFileError as exc:
+        audit.record(con, person, "goals_changed", outcome="refused", detail=str(exc), via=via)
+        raise
+    before = target.read_bytes() if target.exists() else b""
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.new")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, target)
+    audit.record(
+        con,
+        person,
+        "goals_changed",
+        detail=f"{target.name}: {len(goals.goals)} goals; sha256 {_digest(before)} → "
+        f"{_digest(text.encode('utf-8'))}",
+        via=via,
+    )
+    return goals
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
 from hub_fixture import load_text
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -21,9 +23,26 @@ KETT-CHORAL,K1,Community choir,choir,2024-10-01,,adult,30,,
 """
 
 
+def serve_on(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """Make the app believe its server listens on `address` (AppTest has no server)."""
+    real = streamlit_config.get_option
+
+    def get_option(name: str) -> Any:
+        return address if name == "server.address" else real(name)
+
+    monkeypatch.setattr(streamlit_config, "get_option", get_option)
+
+
 @pytest.fixture
 def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The hand-made fixture database (two years), as the app's database."""
+    """The hand-made fixture database (two years), as the app's database.
+
+    It holds "real" (not demo) data, so with no sign-in set up the app shows it only on a
+    loopback address: these tests run as the local operator on 127.0.0.1.
+    """
+    serve_on(monkeypatch, "127.0.0.1")
+    for name in ("HUBMETRICS_AUTH", "HUBMETRICS_IDLE_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
     assert load_text(loaded_db, "activities", EARLIER).accepted
     path = store.database_path(loaded_db)
     assert path is not None
