@@ -83,6 +83,11 @@ PAGES = (
 )
 
 
+def menu(person: Person) -> list[PageSpec]:
+    """The pages in the person's menu."""
+    return [spec for spec in PAGES if spec.allowed(person)]
+
+
 def navigation(person: Person) -> dict[str, list[st.Page]]:
     """The person's pages by section. A page they may not use is left out of the menu, but
     its address still answers, with a refusal, so an old link never shows the page."""
