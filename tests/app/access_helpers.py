@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import accounts, audit, store
@@ -85,3 +87,13 @@ def texts(at: AppTest) -> str:
         [e.value for e in at.error] + [i.value for i in at.info] + [w.value for w in at.warning]
     )
     return "\n".join(str(p) for p in parts)
+
+
+def serve_on(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """Make the app believe its server listens on `address` (AppTest has no server)."""
+    real = streamlit_config.get_option
+
+    def get_option(name: str) -> Any:
+        return address if name == "server.address" else real(name)
+
+    monkeypatch.setattr(streamlit_config, "get_option", get_option)

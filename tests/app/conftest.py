@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import streamlit as st
+from access_helpers import serve_on
 from hub_fixture import load_text
-from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -21,16 +20,6 @@ EARLIER = """partner_id,activity_id,activity_name,activity_type,start_date,schoo
 NMPAT,A1,Year 4 violins,wcet,2024-09-09,900001,ks2,26,8,3
 KETT-CHORAL,K1,Community choir,choir,2024-10-01,,adult,30,,
 """
-
-
-def serve_on(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
-    """Make the app believe its server listens on `address` (AppTest has no server)."""
-    real = streamlit_config.get_option
-
-    def get_option(name: str) -> Any:
-        return address if name == "server.address" else real(name)
-
-    monkeypatch.setattr(streamlit_config, "get_option", get_option)
 
 
 @pytest.fixture
