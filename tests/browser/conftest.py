@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,13 +87,23 @@ def app_database(demo_database: Path, tmp_path: Path) -> Path:
     return database
 
 
-@pytest.fixture
-def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
-    """A fresh `streamlit run dashboard.py` on its own database."""
-    database = app_database
+@contextmanager
+def serve(
+    database: Path,
+    tmp_path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free loopback port with `database`; its address.
+
+    `env` adds environment variables (HUBMETRICS_AUTH, say); `options` adds Streamlit
+    options (`--secrets.files PATH`, say). The server stops when the block ends.
+    """
     port = _free_port()
-    env = {**os.environ, "HUBMETRICS_DB": str(database)}
-    log = (tmp_path / "streamlit.log").open("w")
+    environment = {**os.environ, "HUBMETRICS_DB": str(database), **(env or {})}
+    log_path = tmp_path / f"streamlit-{port}.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -107,9 +119,10 @@ def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *options,
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -124,9 +137,7 @@ def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError(
-                f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()}"
-            )
+            raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
         yield url
     finally:
         process.terminate()
@@ -135,3 +146,35 @@ def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
+    """A fresh `streamlit run dashboard.py` on its own database (the demo, no sign-in)."""
+    with serve(app_database, tmp_path) as url:
+        yield url
+
+
+class Apps:
+    """Apps a test starts with its own database, environment and Streamlit options (see
+    `serve`); `stop` ends them (DuckDB lets no other process open the file until then)."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.running = ExitStack()
+
+    def start(self, database: Path, **kwargs: Any) -> str:
+        return self.running.enter_context(serve(database, self.tmp_path, **kwargs))
+
+    def stop(self) -> None:
+        self.running.close()
+
+
+@pytest.fixture
+def apps(tmp_path: Path) -> Iterator[Apps]:
+    """Start apps during a test; every one still running is stopped after it."""
+    started = Apps(tmp_path)
+    try:
+        yield started
+    finally:
+        started.stop()
