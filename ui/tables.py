@@ -74,6 +74,10 @@ def _show_hidden(
     st.dataframe(
         pd.DataFrame(shown, columns=columns), key=key, column_config=config, **dataframe_args
     )
+    st.caption(
+        f"{SUPPRESSED}: a small number of children (1 to {figures.threshold()}), or a figure "
+        "that would give one away, is hidden."
+    )
 
 
 def _number_format(column: object) -> str | None:
