@@ -228,7 +228,10 @@ def _oidc_sign_in() -> None:
         key="oidc_sign_in",
         icon=":material/login:",
     ):
-        st.login(str(provider)) if provider else st.login()
+        if provider:
+            st.login(str(provider))
+        else:
+            st.login()
 
 
 def _no_access(email: str) -> None:
@@ -267,16 +270,17 @@ def _sign_out() -> None:
     _end_session(person.email, "signed out")
 
 
+SIGNED_OUT_MESSAGES = {
+    "signed out": "You are signed out.",
+    "account removed": "Your account is no longer on the dashboard.",
+}
+
+
 def _end_session(email: str, why: str) -> None:
     _forget(email, why)
     st.session_state.pop(SIGNED_IN_KEY, None)
-    st.session_state[FLASH_KEY] = (
-        f"You were signed out after {idle_seconds() / 60:g} minutes without activity."
-        if "idle" in why
-        else "You are signed out."
-        if why == "signed out"
-        else "Your account is no longer on the dashboard."
-    )
+    idle = f"You were signed out after {idle_seconds() / 60:g} minutes without activity."
+    st.session_state[FLASH_KEY] = SIGNED_OUT_MESSAGES.get(why, idle)
 
 
 def _forget(email: str, why: str) -> None:
