@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Apps
+from app_server import Apps
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Page, expect
 from test_paths import settle

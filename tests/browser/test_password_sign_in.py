@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Apps
+from app_server import Apps
 from playwright.sync_api import Page, expect
 from test_paths import metric_value, settle
 
