@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hubmetrics.access import may, may_see_batch
+from hubmetrics.actions import batches_for, rollback_as
 from hubmetrics.batches import (
     RollbackRefused,
     batch_warnings,
     list_batches,
     original_file,
-    rollback,
 )
 from hubmetrics.loaded import loaded_counts
+from ui.auth import audit_download, require
 from ui.page import header
 from ui.state import connection
 from ui.tables import show_table
 
+person = require("batches")
 header("Batches")
 con = connection()
+own = batches_for(con, person)  # a partner account sees its own partner's batches only
 if flash := st.session_state.pop("batches_flash", None):
     st.success(flash, icon=":material/task_alt:")
 
-counts = loaded_counts(con)
-for column, (kind, number) in zip(st.columns(len(counts)), counts.items(), strict=True):
-    column.metric(kind.capitalize(), f"{number:,}")
+if own is None:
+    counts = loaded_counts(con)
+    for column, (kind, number) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(kind.capitalize(), f"{number:,}")
+else:
+    st.caption(f"The returns sent for {own}, and the original of each.")
 
-batches = list_batches(con)
+batches = list_batches(con, partner_id=own)
 if not batches:
     st.info("Nothing is loaded yet. Load the partners and schools lists first, on the Upload page.")
     st.stop()
@@ -63,6 +70,8 @@ chosen = st.selectbox(
     ),
 )
 batch = next(b for b in batches if b.batch_id == chosen)
+if not may_see_batch(person, batch.partner_id):  # the list holds only what they may see
+    st.stop()
 name, kept = original_file(con, batch.batch_id)
 st.download_button(
     f"Download the original file ({name})",
@@ -71,6 +80,8 @@ st.download_button(
     mime="text/csv",
     key="batch_original",
     icon=":material/download:",
+    on_click=audit_download,
+    args=(f"original of batch {batch.batch_id} ({name})",),
 )
 warnings = batch_warnings(con, batch.batch_id)
 if warnings:
@@ -80,7 +91,7 @@ if warnings:
         key="batch_warnings",
     )
 
-if batch.status == "loaded":
+if batch.status == "loaded" and may(person, "rollback"):
     with st.expander("Roll back this batch", icon=":material/undo:"):
         st.markdown(
             f"Rolling back batch {batch.batch_id} removes its {batch.rows_loaded:,} rows and brings "
@@ -89,7 +100,7 @@ if batch.status == "loaded":
         sure = st.checkbox(f"Yes, roll back batch {batch.batch_id}", key="rollback_sure")
         if st.button("Roll back", disabled=not sure, key="rollback_go", type="primary"):
             try:
-                removed = rollback(con, batch.batch_id)
+                removed = rollback_as(con, person, batch.batch_id)
             except RollbackRefused as exc:
                 st.error(str(exc), icon=":material/block:")
             else:

@@ -5,15 +5,26 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from hubmetrics.metrics import METRICS
+from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics.trajectory import trajectory
-from ui import data
+from ui import data, figures
 from ui import format as fmt
+from ui.auth import require
 from ui.filters import AGE_BAND_LABELS
 from ui.goals_view import comparison, headline
 from ui.page import current_view, header
 from ui.tables import show_table
 from ui.theme import PARITY, show, styled
+
+require("figures")
+
+
+def _value(values: dict[str, MetricValue], key: str, scope: Filters) -> object:
+    """A breakdown's figure: a count as it is (its table hides it), anything else published."""
+    if METRICS[key].unit == "count":
+        return values[key].value
+    return figures.metric(values[key], values, scope)
+
 
 view = current_view()
 header("Goal detail", view)
@@ -43,21 +54,33 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     definition = METRICS[key]
     st.subheader(definition.label)
     st.markdown(
-        f"{fmt.status(outcome.status)} · **{fmt.figure(key, outcome.value)}** in {view.year} · {headline(outcome)}"
+        f"{fmt.status(outcome.status)} · **{fmt.shown(key, figures.indicator(outcome, view.year))}** in {view.year} · {headline(outcome)}"
     )
-    if (line := comparison(outcome)) is not None:
+    if (line := comparison(outcome, figures.comparison(outcome))) is not None:
         st.caption(line)
     if outcome.note:
         st.caption(outcome.note)
 
     scope = outcome.filters
-    history = [(y, v.value) for y, v in data.metric_trend(key, scope)]
+    # A count is hidden by the table below (with the cells that would give it away); any
+    # other figure is published one by one, from the counts it was made from.
+    counted = definition.unit == "count"
+    history = (
+        [(y, v.value) for y, v in data.metric_trend(key, scope)]
+        if counted
+        else figures.trend(key, scope)
+    )
+    counts = ["Actual"] if counted else []
+    shown = figures.rows([{"Actual": v} for _, v in history], counts=counts)
+    shown_history = {
+        y: figures.number(r["Actual"]) for (y, _), r in zip(history, shown, strict=True)
+    }
     expected = trajectory(indicator, [y for y, _ in history])
     scale = 100 if definition.unit == "share" else 1
     fig = go.Figure()
     fig.add_scatter(
         x=[y for y, _ in history],
-        y=[None if v is None else v * scale for _, v in history],
+        y=[None if (v := shown_history[y]) is None else v * scale for y, _ in history],
         mode="lines+markers",
         name="Actual",
         marker={"symbol": "circle", "size": 9},
@@ -78,7 +101,6 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     number_format = st.column_config.NumberColumn(
         format="percent" if definition.unit in ("share", "rate") else "localized"
     )
-    counts = ["Actual"] if definition.unit == "count" else []
     show_table(
         [{"Academic year": y, "Actual": v, "Expected": dict(expected).get(y)} for y, v in history],
         key=f"trend_table_{number}_{key}",
@@ -90,18 +112,19 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     with st.expander("What explains it: by local authority and by age band"):
         by_la = data.metrics_by(view.year, scope, "local_authority")
         by_band = data.metrics_by(view.year, scope, "age_band")
+
         rows = [
             {
                 "Breakdown": "Local authority",
                 "Group": la or "Not at a listed school",
-                "Value": values[key].value,
+                "Value": _value(values, key, scope),
             }
             for la, values in by_la.items()
         ] + [
             {
                 "Breakdown": "Age band",
                 "Group": AGE_BAND_LABELS.get(band or "", band),
-                "Value": values[key].value,
+                "Value": _value(values, key, scope),
             }
             for band, values in by_band.items()
         ]
@@ -109,6 +132,6 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
             rows,
             key=f"breakdown_{number}_{key}",
             file_name=f"goal-{number}-{key}-breakdown.csv",
-            counts=["Value"] if definition.unit == "count" else [],
+            counts=["Value"] if counted else [],
             column_config={"Value": number_format},
         )

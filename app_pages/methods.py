@@ -6,9 +6,11 @@ import streamlit as st
 
 from hubmetrics import config
 from hubmetrics.metrics import METRICS
+from ui.auth import require
 from ui.page import header
 from ui.tables import show_table
 
+require("methods")
 header("Methods")
 st.markdown(
     "Every figure on these pages, in the exports and in the reports is one of the metrics "

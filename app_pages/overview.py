@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
+from ui import data, figures
 from ui import format as fmt
+from ui.auth import require
 from ui.goals_view import comparison, headline, label
 from ui.page import current_view, header
 
+require("figures")
 view = current_view()
 header("How the hub is doing", view)
 if not view.year:
@@ -32,24 +34,24 @@ for index, goal in enumerate(results):
             continue
         lead = goal.indicators[0]
         series = [
-            v.value
-            for _, v in data.metric_trend(lead.metric, lead.filters)
-            if isinstance(v.value, int | float)
+            v
+            for _, value in figures.trend(lead.metric, lead.filters)
+            if (v := figures.number(value)) is not None
         ]
         st.metric(
             label(lead),
-            fmt.figure(lead.metric, lead.value),
+            fmt.shown(lead.metric, figures.indicator(lead, view.year)),
             chart_data=series if len(series) > 1 else None,
             border=False,
         )
         st.markdown(f"{fmt.status(lead.status)} · {headline(lead)}")
-        if (line := comparison(lead)) is not None:
+        if (line := comparison(lead, figures.comparison(lead))) is not None:
             st.caption(line)
         others = goal.indicators[1:]
         if others:
             st.caption(
                 " · ".join(
-                    f"{label(i)}: {fmt.figure(i.metric, i.value)} ({fmt.STATUS_WORDS[i.status][0].lower()})"
+                    f"{label(i)}: {fmt.shown(i.metric, figures.indicator(i, view.year))} ({fmt.STATUS_WORDS[i.status][0].lower()})"
                     for i in others
                 )
             )

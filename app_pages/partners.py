@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import plotly.graph_objects as go
@@ -10,7 +10,8 @@ import streamlit as st
 
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.reach import PartnerContribution
-from ui import data
+from ui import data, figures
+from ui.auth import require
 from ui.filters import AGE_BAND_LABELS, View
 from ui.page import current_view, header
 from ui.tables import show_table
@@ -33,6 +34,7 @@ COUNT = st.column_config.NumberColumn(format="%,d")
 
 
 def page() -> None:
+    require("figures")
     view = current_view()
     header("Partners", view)
     if not view.year:
@@ -86,6 +88,13 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
 
 def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
     st.subheader(f"What each partner contributed in {view.describe()}")
+    rows = [_row(p, figures.in_full(p.partner_id)) for p in partners]
+    counts = ["Participations", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)]
+    # A partner sees its own row in full; the others' small numbers are hidden.
+    shown = {
+        r["ID"]: r["Participations"]
+        for r in figures.rows(rows, counts=counts, partner_of=_partner_of)
+    }
     active = sorted(
         (p for p in partners if p.activities), key=lambda p: p.participations, reverse=True
     )
@@ -95,10 +104,10 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
         fig = go.Figure(
             go.Bar(
                 y=[p.name for p in active],
-                x=[p.participations for p in active],
+                x=[figures.number(shown[p.partner_id]) for p in active],
                 orientation="h",
                 marker_color=ENGAGED,
-                text=[f"{p.participations:,}" for p in active],
+                text=[_count_text(shown[p.partner_id]) for p in active],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{x:,} participations<extra></extra>",
@@ -116,12 +125,13 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
             ),
             "partner_participations_chart",
         )
-    rows = [_row(p) for p in partners]
     show_table(
         rows,
         key="partners_table",
         file_name=f"partners-{view.year.replace('/', '-')}.csv",
-        counts=["Participations", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)],
+        counts=counts,
+        partner_of=_partner_of,
+        shared=[_row(p, with_numbers=False) for p in partners],
         column_config={
             "Participations": COUNT,
             "Activities": COUNT,
@@ -141,7 +151,9 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _row(p: PartnerContribution) -> dict[str, object]:
+def _row(p: PartnerContribution, with_numbers: bool) -> dict[str, object]:
+    """A partner's line. The activity types carry their participations only for someone who
+    sees the partner's figures in full: beside the total they would give a hidden one away."""
     status = RETURN_WORDS[p.return_status]
     if p.outstanding_terms:
         status += ": " + ", ".join(p.outstanding_terms)
@@ -154,16 +166,24 @@ def _row(p: PartnerContribution) -> dict[str, object]:
         "Participations": p.participations,
         "Activities": p.activities,
         "State schools reached": p.schools_reached,
-        "Activity types": _types(p.by_activity_type),
+        "Activity types": _types(p.by_activity_type, with_numbers),
         **{AGE_BAND_LABELS[b]: p.by_age_band[b] for b in AGE_BANDS},
         "ID": p.partner_id,
     }
 
 
-def _types(counts: dict[str, int]) -> str:
-    """`WCET 1,204 · Choir 310 · …`, largest first."""
+def _partner_of(row: Mapping[str, object]) -> str | None:
+    return str(row["ID"])
+
+
+def _count_text(value: object) -> str:
+    return value if isinstance(value, str) else f"{value:,}"
+
+
+def _types(counts: dict[str, int], with_numbers: bool = True) -> str:
+    """`WCET 1,204 · Choir 310 · …` (or `WCET · Choir · …`), largest first."""
     ranked = sorted(((n, t) for t, n in counts.items() if n), reverse=True)
-    return " · ".join(f"{_type(t)} {n:,}" for n, t in ranked) or "—"
+    return " · ".join(_type(t) + (f" {n:,}" if with_numbers else "") for n, t in ranked) or "—"
 
 
 def _type(activity_type: str) -> str:

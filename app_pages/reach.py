@@ -12,8 +12,9 @@ import streamlit as st
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.reach import SchoolReach
-from ui import data
+from ui import data, figures
 from ui import format as fmt
+from ui.auth import require
 from ui.filters import AGE_BAND_LABELS
 from ui.page import current_view, header
 from ui.tables import show_table
@@ -39,6 +40,7 @@ RATIO = st.column_config.NumberColumn(format="%.2f")
 
 
 def page() -> None:
+    require("figures")
     view = current_view()
     header("Reach", view)
     if not view.year:
@@ -48,9 +50,9 @@ def page() -> None:
     if not values["participations"].rows:
         st.info(f"No activities for {view.describe()}. Choose another year or fewer filters.")
         return
-    key_figures(values)
+    key_figures(values, view.filters)
     age_bands(values)
-    hard_to_reach(values)
+    hard_to_reach(values, view.filters)
     by_area(view.year, view.filters, "local_authority", "Local authority")
     by_area(view.year, view.filters, "district", "District")
     schools_map(data.school_reach(view.year, view.filters))
@@ -59,10 +61,12 @@ def page() -> None:
 # --- the sections ---------------------------------------------------------------------
 
 
-def key_figures(values: dict[str, MetricValue]) -> None:
+def key_figures(values: dict[str, MetricValue], filters: Filters) -> None:
     keys = ("participations", "cyp_participations", "school_age_participations", "partners_active")
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
-        column.metric(METRICS[key].label, fmt.figure(key, values[key].value))
+        column.metric(
+            METRICS[key].label, fmt.shown(key, figures.metric(values[key], values, filters))
+        )
     st.caption(
         "Participations count a child once for every activity they take part in; they are not "
         "a count of different children."
@@ -74,12 +78,16 @@ def age_bands(values: dict[str, MetricValue]) -> None:
     bands = values["participations_by_age_band"].value
     assert isinstance(bands, dict)
     labels = [AGE_BAND_LABELS[b] for b in AGE_BANDS]
-    counts = [bands[b] for b in AGE_BANDS]
+    rows = [
+        {"Age band": label, "Participations": bands[b]}
+        for label, b in zip(labels, AGE_BANDS, strict=True)
+    ]
+    shown = [r["Participations"] for r in figures.rows(rows, counts=["Participations"])]
     fig = go.Figure(
         go.Bar(
             x=labels,
-            y=counts,
-            text=[f"{n:,}" for n in counts],
+            y=[figures.number(n) for n in shown],
+            text=[_count_text(n) for n in shown],
             textposition="outside",
             marker_color=ENGAGED,
             hovertemplate="%{x}: %{y:,} participations<extra></extra>",
@@ -89,10 +97,7 @@ def age_bands(values: dict[str, MetricValue]) -> None:
     show(styled(fig, "Participations by age band", "Age band", "Participations"), "age_band_chart")
     with st.expander("The figures behind the chart"):
         show_table(
-            [
-                {"Age band": label, "Participations": n}
-                for label, n in zip(labels, counts, strict=True)
-            ],
+            rows,
             column_config={"Participations": COUNT},
             key="age_band_table",
             file_name="participation-by-age-band.csv",
@@ -100,7 +105,7 @@ def age_bands(values: dict[str, MetricValue]) -> None:
         )
 
 
-def hard_to_reach(values: dict[str, MetricValue]) -> None:
+def hard_to_reach(values: dict[str, MetricValue], filters: Filters) -> None:
     st.subheader("Hard-to-reach groups")
     st.markdown(
         "Each group's share of participants set against its share of the area: "
@@ -111,12 +116,15 @@ def hard_to_reach(values: dict[str, MetricValue]) -> None:
         "file."
     )
     rows = [_group_row(label, values, share, base, rep) for _, label, share, base, rep in GROUPS]
+    counts = ["Participants in the group", "Participants counted"]
+    ratios = {"Share of participants": counts, "Representation": counts}
+    shown = figures.rows(rows, counts=counts, ratios=ratios)
     lac = values["lac_participants"]
     fig = _parity_chart(
-        [_group_name(r) for r in rows],
-        [[r["Representation"] for r in rows]],
+        [_group_name(r) for r in shown],
+        [[r["Representation"] for r in shown]],
         [""],
-        [[_ratio_text(r["Representation"]) for r in rows]],
+        [[_ratio_text(r["Representation"]) for r in shown]],
         "Hard-to-reach groups against the area",
     )
     left, right = st.columns([3, 1])
@@ -125,7 +133,7 @@ def hard_to_reach(values: dict[str, MetricValue]) -> None:
     with right:
         st.metric(
             METRICS["lac_participants"].label,
-            fmt.figure("lac_participants", lac.value),
+            fmt.shown("lac_participants", figures.metric(lac, values, filters)),
             border=True,
         )
         st.caption(
@@ -135,11 +143,8 @@ def hard_to_reach(values: dict[str, MetricValue]) -> None:
     show_table(
         rows,
         file_name="hard-to-reach-groups.csv",
-        counts=["Participants in the group", "Participants counted"],
-        ratios={
-            "Share of participants": ["Participants in the group", "Participants counted"],
-            "Representation": ["Participants in the group", "Participants counted"],
-        },
+        counts=counts,
+        ratios=ratios,
         column_config={
             "Share of participants": PERCENT,
             "Area's share": PERCENT,
@@ -174,7 +179,20 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
                 "Looked-after": values["lac_participants"].value,
             }
         )
-    charted = [r for r in rows if r[title] != NOT_AT_A_SCHOOL]
+    counts = ["Participations", "Looked-after"]
+    ratios: dict[str, Sequence[str]] = {
+        name: ["Participations"]
+        for name in (
+            "FSM share",
+            "FSM representation",
+            "SEND share",
+            "SEND representation",
+            "Global majority share",
+        )
+    }
+    charted = [
+        r for r in figures.rows(rows, counts=counts, ratios=ratios) if r[title] != NOT_AT_A_SCHOOL
+    ]
     names = [str(r[title]) for r in charted]
     fig = _parity_chart(
         names,
@@ -190,17 +208,8 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
     show_table(
         rows,
         file_name=f"reach-by-{by.replace('_', '-')}.csv",
-        counts=["Participations", "Looked-after"],
-        ratios={
-            name: ["Participations"]
-            for name in (
-                "FSM share",
-                "FSM representation",
-                "SEND share",
-                "SEND representation",
-                "Global majority share",
-            )
-        },
+        counts=counts,
+        ratios=ratios,
         column_config={
             "Participations": COUNT,
             "FSM share": PERCENT,
@@ -214,7 +223,7 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
         },
         key=f"{by}_reach_table",
     )
-    if len(rows) > len(charted):
+    if any(r[title] == NOT_AT_A_SCHOOL for r in rows):
         st.caption(
             f"“{NOT_AT_A_SCHOOL}”: activities with no school, or a URN that is not in the "
             "schools list, so with no area to compare against."
@@ -223,11 +232,27 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
 
 def schools_map(schools: Sequence[SchoolReach]) -> None:
     st.subheader("Schools reached")
+    rows = [
+        {
+            "URN": s.urn,
+            "School": s.name,
+            "District": s.district,
+            "Reached": "Yes" if s.engaged else "No",
+            "State-funded": "Yes" if s.state_funded else "No",
+            "Participations": s.participations,
+            "Pupils": s.pupils,
+            "FSM %": s.fsm_percent,
+        }
+        for s in schools
+    ]
+    # Each school's participations as the person may see them (the table below hides them
+    # the same way): a hidden one is drawn at the smallest size and read as [c].
+    shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=["Participations"])}
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
     engaged = [s for s in placed if s.state_funded and s.engaged]
     cold = [s for s in placed if s.cold_spot]
     independent = [s for s in placed if not s.state_funded]
-    biggest = max((s.participations for s in engaged), default=0) or 1
+    biggest = max((figures.number(shown[s.urn]) or 0 for s in engaged), default=0) or 1
     fig = go.Figure()
     for group, name, colour, symbol, sizes in (
         (engaged, "Engaged (state-funded)", ENGAGED, "circle", None),
@@ -244,11 +269,14 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
             marker={
                 "color": colour,
                 "symbol": symbol,
-                "size": sizes or [7 + 23 * math.sqrt(s.participations / biggest) for s in group],
+                "size": sizes
+                or [
+                    7 + 23 * math.sqrt((figures.number(shown[s.urn]) or 0) / biggest) for s in group
+                ],
                 "opacity": 0.75,
                 "line": {"width": 1, "color": "white" if symbol == "circle" else colour},
             },
-            customdata=[_hover(s) for s in group],
+            customdata=[_hover(s, shown[s.urn]) for s in group],
             hovertemplate="%{customdata}<extra></extra>",
         )
     _district_labels(fig, placed)
@@ -288,19 +316,7 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
         )
     with st.expander("The schools on the map"):
         show_table(
-            [
-                {
-                    "URN": s.urn,
-                    "School": s.name,
-                    "District": s.district,
-                    "Reached": "Yes" if s.engaged else "No",
-                    "State-funded": "Yes" if s.state_funded else "No",
-                    "Participations": s.participations,
-                    "Pupils": s.pupils,
-                    "FSM %": s.fsm_percent,
-                }
-                for s in schools
-            ],
+            rows,
             hide_index=True,
             column_config={
                 "URN": st.column_config.NumberColumn(format="%d"),
@@ -398,7 +414,7 @@ def _parity_chart(
     for index, (values, name, text) in enumerate(zip(series, series_names, texts, strict=True)):
         fig.add_bar(
             y=names,
-            x=values,
+            x=[figures.number(v) for v in values],
             orientation="h",
             name=name or "Representation",
             text=text,
@@ -441,13 +457,20 @@ def _parity_chart(
 def _group_name(row: dict[str, object]) -> str:
     """`Free school meals` over `13.0% of participants · 19.2% of the area` (a tick label)."""
     share, area = row["Share of participants"], row["Area's share"]
-    if not isinstance(share, float) or not isinstance(area, float):
+    if not isinstance(area, float) or not isinstance(share, float | str):
         return f"{row['Group']}<br>{fmt.NO_DATA}"
-    return f"{row['Group']}<br>{share:.1f}% of participants · {area:.1f}% of the area"
+    of = share if isinstance(share, str) else f"{share:.1f}%"
+    return f"{row['Group']}<br>{of} of participants · {area:.1f}% of the area"
 
 
 def _ratio_text(value: object) -> str:
+    if isinstance(value, str):  # a hidden figure: [c]
+        return value
     return fmt.NO_DATA if not isinstance(value, float) else f"{value:.2f}"
+
+
+def _count_text(value: object) -> str:
+    return value if isinstance(value, str) else f"{value:,}"
 
 
 def _percent(value: object) -> float | None:
@@ -460,14 +483,14 @@ def _skipped(skipped: int | None) -> str:
     return f"{skipped:,} activity rows did not record it."
 
 
-def _hover(s: SchoolReach) -> str:
+def _hover(s: SchoolReach, participations: object) -> str:
     pupils = f"{s.pupils:,}" if s.pupils is not None else "not known"
     fsm = f"{s.fsm_percent:.1f}%" if s.fsm_percent is not None else "not known"
     state = "" if s.state_funded else " (independent)"
     return (
         f"<b>{html.escape(s.name)}</b>{state}<br>{s.phase.replace('_', ' ')} · "
         f"{html.escape(s.district or s.local_authority)}"
-        f"<br>Participations: {s.participations:,} in {s.activities:,} activities"
+        f"<br>Participations: {_count_text(participations)} in {s.activities:,} activities"
         f"<br>Pupils: {pupils} · FSM: {fsm}"
     )
 

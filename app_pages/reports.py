@@ -7,14 +7,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from hubmetrics.access import may
 from hubmetrics.reports.ace import write_ace_workbook
 from hubmetrics.reports.boardpack import write_board_pack
 from ui import data
+from ui.auth import audit_download, require
 from ui.page import current_view, header
 from ui.state import connection
 
 REPORTS = {
     "ace": {
+        "action": "ace_workbook",
         "title": "Arts Council England return",
         "about": "The annual return as an Excel workbook: schools, tuition by key stage, "
         "whole-class teaching and continuation, ensembles and singing, inclusion, partners, and "
@@ -26,6 +29,7 @@ REPORTS = {
         "write": write_ace_workbook,
     },
     "pack": {
+        "action": "board_pack",
         "title": "Trustees' board pack",
         "about": "A4 PDF for the board: the goal scorecard, charts, cold spots and returns, and "
         "a methods page. **Small numbers are hidden** (shown as [c]), so it can be shared.",
@@ -64,15 +68,19 @@ def report_card(kind: str, year: str) -> None:
             mime=str(spec["mime"]),
             key=f"download_{kind}",
             icon=":material/download:",
+            on_click=audit_download,
+            args=(f"{spec['title']} {year}",),
         )
 
 
+person = require("ace_workbook", "board_pack")
 view = current_view()
 header("Reports", view)
 if not view.year:
     st.info("No activity returns are loaded yet.")
     st.stop()
 st.caption("The reports cover the whole hub for the chosen year; the other filters do not apply.")
-for column, kind in zip(st.columns(2), REPORTS, strict=True):
+allowed = [kind for kind, spec in REPORTS.items() if may(person, str(spec["action"]))]
+for column, kind in zip(st.columns(2), allowed, strict=False):
     with column.container(border=True):
         report_card(kind, view.year)

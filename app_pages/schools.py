@@ -11,6 +11,7 @@ from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.reach import SchoolReach, search_schools
 from ui import data
 from ui import format as fmt
+from ui.auth import audit_download, require
 from ui.filters import View
 from ui.page import current_view, header
 from ui.tables import show_table
@@ -41,6 +42,7 @@ COLD_SPOT_COLUMNS = (
 
 
 def page() -> None:
+    require("figures")
     view = current_view()
     header("Schools", view)
     if not view.year:
@@ -205,6 +207,8 @@ def cold_spot_list(view: View) -> None:
         mime="text/csv",
         key="cold_spot_download",
         icon=":material/download:",
+        on_click=audit_download,
+        args=(f"cold spots {view.describe()}",),
     )
 
 

@@ -7,13 +7,18 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
+from hubmetrics.access import PARTNER_KINDS, Scope, scope
+from hubmetrics.actions import check_as, load_as
 from hubmetrics.contract import KINDS
-from hubmetrics.ingest import LoadResult, check_file, load_file
+from hubmetrics.ingest import LoadResult
 from hubmetrics.problems import problems_csv
 from ui import data
+from ui.auth import require
 from ui.page import header
 from ui.state import connection
 
+person = require("upload")
+own_partner_only = scope(person, "upload") is Scope.OWN
 header("Upload a file")
 st.markdown(
     "Choose what kind of file it is, then drop the CSV file below. It is checked against the "
@@ -36,10 +41,11 @@ with st.expander(
         )
 
 left, right = st.columns(2)
+kinds = PARTNER_KINDS if own_partner_only else KINDS
 kind = left.selectbox(
     "What kind of file is it?",
-    KINDS,
-    index=KINDS.index("activities"),
+    kinds,
+    index=kinds.index("activities"),
     key="upload_kind",
     format_func=lambda k: {
         "partners": "Partners list",
@@ -48,13 +54,26 @@ kind = left.selectbox(
     }[k],
 )
 partner_id: str | None = None
-if kind == "activities":
+if own_partner_only:
+    # A partner account sends its own returns only; the library checks this again on load.
+    partner_id = right.selectbox(
+        "Whose return is it?",
+        [person.partner_id],
+        key="upload_partner",
+        disabled=True,
+        help="A partner account uploads its own partner's returns only.",
+    )
+elif kind == "activities":
     named = "(the file has a partner_id column)"
     choice = right.selectbox(
         "Whose return is it?", [named, *data.filter_options()["partners"]], key="upload_partner"
     )
     partner_id = None if choice == named else choice
-sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
+sender: str | None = None
+if person.is_local:  # no sign-in: whoever uploads may say who they are
+    sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
+else:
+    st.caption(f"The batch is recorded as sent by {person.email}.")
 uploaded = st.file_uploader("CSV file", type=["csv"], key="upload_file")
 if uploaded is None:
     st.stop()
@@ -65,8 +84,9 @@ if st.session_state.get("upload_check_key") != check_key:
     with st.status(
         f"Checking {uploaded.name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
     ) as status:
-        result = check_file(
+        result = check_as(
             connection(),
+            person,
             kind,
             content,
             file_name=uploaded.name,
@@ -121,8 +141,9 @@ st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 
 rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
 if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):
-    loaded = load_file(
+    loaded = load_as(
         connection(),
+        person,
         kind,
         content,
         file_name=uploaded.name,

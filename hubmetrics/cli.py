@@ -1,4 +1,4 @@
-"""The `hubmetrics` command line: init, load, batches, rollback, query, demo."""
+"""The `hubmetrics` command line: init, load, batches, rollback, query, demo, users."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hubmetrics import config, store
-from hubmetrics.batches import RollbackRefused, list_batches, rollback
+from hubmetrics.access import AccessRefused
+from hubmetrics.actions import batches_for, load_as, person_for_cli, record_export, rollback_as
+from hubmetrics.batches import RollbackRefused, list_batches
 from hubmetrics.contract import KINDS
 from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 from hubmetrics.problems import problems_csv
 from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
 from hubmetrics.reports.cli import add_export_command, run_export_command
 from hubmetrics.reports.report_cli import add_report_command, run_report_command
+from hubmetrics.users_cli import add_users_command, run_users_command
 
 # The CLI prints at most this many problems; --errors writes them all.
 PRINTED_PROBLEMS = 1000
@@ -41,13 +44,22 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="the CSV file")
     load.add_argument("--partner", help="the partner whose return this is")
     load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
-    load.add_argument("--user", help="who is sending the file (name or email)")
+    load.add_argument(
+        "--user",
+        metavar="EMAIL",
+        help="act with this account's rights (once accounts exist); default: the local operator",
+    )
 
-    sub.add_parser("batches", help="list the batches loaded, newest first")
+    listing = sub.add_parser("batches", help="list the batches loaded, newest first")
+    listing.add_argument(
+        "--user", metavar="EMAIL", help="only what this account may see (once accounts exist)"
+    )
 
     back = sub.add_parser("rollback", help="undo a batch, restoring the rows it replaced")
     back.add_argument("batch", type=int, help="the batch number")
-    back.add_argument("--user", help="who is rolling back")
+    back.add_argument(
+        "--user", metavar="EMAIL", help="act with this account's rights (once accounts exist)"
+    )
 
     query = sub.add_parser("query", help="read-only SQL over the views")
     query.add_argument("sql", help="one SELECT statement")
@@ -57,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_command(sub)
     add_report_command(sub)
     add_export_command(sub)
+    add_users_command(sub)
     return parser
 
 
@@ -98,8 +111,9 @@ def _run(args: argparse.Namespace) -> int:
     if command == "rollback":
         con = store.connect(args.db)
         try:
-            removed = rollback(con, args.batch, user=args.user)
-        except RollbackRefused as exc:
+            person, name = person_for_cli(con, args.user)
+            removed = rollback_as(con, person, args.batch, rolled_back_by=name, via="cli")
+        except (RollbackRefused, AccessRefused) as exc:
             print(f"Not rolled back: {exc}", file=sys.stderr)
             return 1
         print(
@@ -112,14 +126,28 @@ def _run(args: argparse.Namespace) -> int:
     if command == "metrics":
         return run_metrics_command(store.connect_read_only(args.db), args)
     if command == "report":
-        return run_report_command(args)
+        return _recorded(args, run_report_command(args), "board pack")
     if command == "export":
-        return run_export_command(args)
+        return _recorded(args, run_export_command(args), "Arts Council workbook")
+    if command == "users":
+        return run_users_command(args)
     raise AssertionError(command)
 
 
+def _recorded(args: argparse.Namespace, code: int, what: str) -> int:
+    """Put a written export in the audit trail (the local operator wrote it)."""
+    if code == 0:
+        con = store.connect(args.db)
+        try:
+            person, _ = person_for_cli(con, None)
+            record_export(con, person, f"{what} {args.year} to {Path(args.out).name}", via="cli")
+        finally:
+            con.close()
+    return code
+
+
 def _load(args: argparse.Namespace) -> int:
-    from hubmetrics.ingest import LoadResult, load_file
+    from hubmetrics.ingest import LoadResult
     from hubmetrics.problems import Problem
 
     path = Path(args.file)
@@ -155,13 +183,20 @@ def _load(args: argparse.Namespace) -> int:
         )
     else:
         con = store.connect(args.db)
-        result = load_file(
+        try:
+            person, name = person_for_cli(con, args.user)
+        except AccessRefused as exc:
+            print(f"Refused: {exc} Nothing was loaded.", file=sys.stderr)
+            return 1
+        result = load_as(
             con,
+            person,
             args.kind,
             path,
             file_name=path.name,
             partner_id=args.partner,
-            submitted_by=args.user,
+            submitted_by=name,
+            via="cli",
         )
     if errors_out is not None:
         errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
@@ -194,7 +229,13 @@ def _writable(path: Path) -> bool:
 
 def _batches(args: argparse.Namespace) -> int:
     con = store.connect(args.db)
-    batches = list_batches(con)
+    try:
+        person, _ = person_for_cli(con, args.user)
+        partner = batches_for(con, person, via="cli")
+    except AccessRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    batches = list_batches(con, partner_id=partner)
     if not batches:
         print("No batches loaded yet.")
         return 0

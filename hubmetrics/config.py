@@ -46,3 +46,26 @@ def max_upload_bytes() -> int:
 def originals_dir(database: Path) -> Path:
     """The folder beside the database where the app keeps the original bytes of each batch."""
     return database.with_name(database.stem + ".originals")
+
+
+def secrets_files() -> list[Path]:
+    """Streamlit's secrets files, in the order it reads them (the later one wins)."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def hub_settings() -> dict[str, object]:
+    """The `[hubmetrics]` table of the secrets files (sign-in mode, idle time), for the CLI.
+
+    The app reads the same table through `st.secrets`; a file that cannot be read is skipped.
+    """
+    import tomllib
+
+    found: dict[str, object] = {}
+    for path in secrets_files():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("hubmetrics", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(table, dict):
+            found.update(table)
+    return found

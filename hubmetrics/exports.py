@@ -31,11 +31,46 @@ def table_csv(
     `threshold` is `[c]`, and with `secondary` those columns are suppressed as one table with
     row and column totals (see docs/suppression.md). Encode the text as UTF-8 to write it.
     """
+    header = _header(rows)
+    table = _suppressed(rows, header, suppress_columns, threshold, secondary)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(str(h)) for h in header])
+    for cells in table:
+        writer.writerow([_cell(value) for value in cells])
+    return BOM + out.getvalue()
+
+
+def suppress_rows(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    suppress_columns: Sequence[str] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    secondary: bool = True,
+) -> list[dict[str, object]]:
+    """The rows with the counts in `suppress_columns` suppressed exactly as `table_csv` does
+    (for showing on screen what a download would show); every row gets every column."""
+    header = _header(rows)
+    table = _suppressed(rows, header, suppress_columns, threshold, secondary)
+    return [dict(zip(header, cells, strict=True)) for cells in table]
+
+
+def _header(rows: Sequence[Mapping[str, object]]) -> list[str]:
     header: list[str] = []
     for row in rows:
         for key in row:
             if key not in header:
                 header.append(key)
+    return header
+
+
+def _suppressed(
+    rows: Sequence[Mapping[str, object]],
+    header: list[str],
+    suppress_columns: Sequence[str],
+    threshold: int,
+    secondary: bool,
+) -> list[list[object]]:
     missing = [c for c in suppress_columns if c not in header]
     if missing and rows:
         raise ValueError(f"No column to suppress is called {', '.join(map(repr, missing))}.")
@@ -43,12 +78,7 @@ def table_csv(
     counted = [header.index(c) for c in suppress_columns if c in header]
     if counted:
         _suppress(table, counted, threshold, secondary)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise_formula(str(h)) for h in header])
-    for cells in table:
-        writer.writerow([_cell(value) for value in cells])
-    return BOM + out.getvalue()
+    return table
 
 
 def _suppress(

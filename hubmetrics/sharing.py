@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hubmetrics.exports import table_csv
+from hubmetrics.exports import suppress_rows, table_csv
 from hubmetrics.suppression import DEFAULT_THRESHOLD, SUPPRESSED, is_small
 
 
@@ -21,8 +21,30 @@ def shareable_csv(
     that would give them away. Each column of `ratios` names the counts it was made from, and
     is hidden in any row where one of those is small. Formulas are neutralised.
     """
-    ratios = ratios or {}
-    hidden = [
+    return table_csv(
+        _ratios_hidden(rows, ratios or {}, threshold), suppress_columns=counts, threshold=threshold
+    )
+
+
+def shareable_rows(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    counts: Sequence[str] = (),
+    ratios: Mapping[str, Sequence[str]] | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> list[dict[str, object]]:
+    """The same rows as `shareable_csv` writes, as rows (small numbers as `[c]`)."""
+    return suppress_rows(
+        _ratios_hidden(rows, ratios or {}, threshold), suppress_columns=counts, threshold=threshold
+    )
+
+
+def _ratios_hidden(
+    rows: Sequence[Mapping[str, object]],
+    ratios: Mapping[str, Sequence[str]],
+    threshold: int,
+) -> list[dict[str, object]]:
+    return [
         {
             column: SUPPRESSED
             if column in ratios
@@ -32,7 +54,6 @@ def shareable_csv(
         }
         for row in rows
     ]
-    return table_csv(hidden, suppress_columns=counts, threshold=threshold)
 
 
 def _number(value: object) -> int | float | None:

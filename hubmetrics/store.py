@@ -103,6 +103,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE activity_row ADD COLUMN is_empty BOOLEAN;
     ALTER TABLE activity_row ADD COLUMN unreadable STRUCT(c VARCHAR, v VARCHAR)[];
     """,
+    # 3: the people who may sign in, their roles and sign-in state (docs/access.md), and the
+    # append-only audit trail. A password is kept only as its Argon2id hash.
+    """
+    CREATE TABLE hub_user (
+        email           VARCHAR NOT NULL PRIMARY KEY,
+        role            VARCHAR NOT NULL,
+        partner_id      VARCHAR,
+        password_hash   VARCHAR,
+        failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+        locked_until    TIMESTAMP,
+        last_sign_in    TIMESTAMP,
+        added_at        TIMESTAMP NOT NULL,
+        added_by        VARCHAR NOT NULL,
+        changed_at      TIMESTAMP,
+        changed_by      VARCHAR
+    );
+    CREATE SEQUENCE audit_event_seq START 1;
+    CREATE TABLE audit_event (
+        event_id BIGINT NOT NULL DEFAULT nextval('audit_event_seq'),
+        happened_at TIMESTAMP NOT NULL,
+        who      VARCHAR NOT NULL,
+        action   VARCHAR NOT NULL,
+        outcome  VARCHAR NOT NULL,
+        detail   VARCHAR NOT NULL,
+        via      VARCHAR NOT NULL
+    );
+    """,
 )
 
 # Views are derived, so they are recreated on every open rather than migrated.
@@ -267,18 +294,22 @@ def data_version(con: Connection) -> int:
 
 
 @contextmanager
-def write_transaction(con: Connection, cursor: Connection | None = None) -> Iterator[Connection]:
+def write_transaction(
+    con: Connection, cursor: Connection | None = None, *, bump: bool = True
+) -> Iterator[Connection]:
     """The one way to write: hold the writer lock, run in one transaction, bump the version.
 
     Any exception rolls everything back; nothing is half-written. Pass `cursor` to write
-    through a cursor that already holds temp tables (it is left open).
+    through a cursor that already holds temp tables (it is left open). `bump=False` is for
+    writes that change no figure (the audit trail, accounts), so the pages' caches stay.
     """
     with _writer_lock(con):
         cur = cursor or con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
-            cur.execute("UPDATE data_version SET version = version + 1")
+            if bump:
+                cur.execute("UPDATE data_version SET version = version + 1")
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

@@ -122,8 +122,11 @@ def state(db: Path) -> dict[str, object]:
                 "SELECT table_name FROM duckdb_tables() ORDER BY table_name"
             ).fetchall()
         ]
+        # The audit trail is meant to grow with a refusal; the hub's data must not change.
         found: dict[str, object] = {
-            t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+            t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+            for t in tables
+            if t != "audit_event"
         }
         found["views"] = con.execute(
             "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1"

@@ -88,6 +88,18 @@ def metrics(year: str, filters: Filters) -> dict[str, MetricValue]:
     return _metrics(_key(), year, filters)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _metrics_until(
+    key: tuple[str, int], year: str, filters: Filters, until: date
+) -> dict[str, MetricValue]:
+    return compute_metrics(connection(), year, filters, baselines=goals().baselines, until=until)
+
+
+def metrics_until(year: str, filters: Filters, until: date) -> dict[str, MetricValue]:
+    """Every metric for a year counting only activities up to `until` (a year-ago comparison)."""
+    return _metrics_until(_key(), year, filters, until)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _goal_results(
     key: tuple[str, int], year: str, filters: Filters, as_of: date

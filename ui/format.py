@@ -7,7 +7,7 @@ from typing import Any
 
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 
-__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "status"]
+__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "shown", "status"]
 
 STATUS_WORDS = {
     "on_track": ("On track", ":material/check_circle:"),
@@ -20,6 +20,11 @@ STATUS_WORDS = {
 def figure(key: str, value: Any) -> str:
     """A metric's value in its unit (one formatting for the app, the CLI and the reports)."""
     return format_value(key, value)
+
+
+def shown(key: str, value: Any) -> str:
+    """A figure as the person may see it: `[c]` (a hidden small number) stays as it is."""
+    return value if isinstance(value, str) else format_value(key, value)
 
 
 def long_date(day: date | datetime) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hubmetrics.metrics import METRICS
 from hubmetrics.metrics.status import IndicatorResult
 from ui import format as fmt
@@ -16,15 +18,13 @@ def headline(indicator: IndicatorResult) -> str:
     return f"Expected now: {better} {expected} · target {target} by {indicator.target_year}"
 
 
-def comparison(indicator: IndicatorResult) -> str | None:
-    """For the year in progress: the same figure at the same date a year earlier."""
+def comparison(indicator: IndicatorResult, shown: Any) -> str | None:
+    """For the year in progress: the same figure at the same date a year earlier (`shown`:
+    that figure as the person may see it)."""
     c = indicator.comparison
     if c is None:
         return None
-    return (
-        f"Same date last year ({fmt.long_date(c.until)}): "
-        f"{fmt.figure(indicator.metric, c.value.value)}"
-    )
+    return f"Same date last year ({fmt.long_date(c.until)}): {fmt.shown(indicator.metric, shown)}"
 
 
 def label(indicator: IndicatorResult) -> str:

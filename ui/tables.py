@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from hubmetrics.sharing import shareable_csv
-from ui import data
+from hubmetrics.suppression import SUPPRESSED
+from ui import data, figures
+from ui.auth import audit_download
 
 
 def show_table(
@@ -19,26 +21,86 @@ def show_table(
     file_name: str,
     counts: Sequence[str] = (),
     ratios: Mapping[str, Sequence[str]] | None = None,
+    partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
+    shared: Sequence[Mapping[str, Any]] | None = None,
     **dataframe_args: Any,
 ) -> None:
-    """Show `rows`, with a download of the same table for sharing.
+    """Show `rows` as the person may see them, with a download of the table for sharing.
 
-    On screen the figures are true (staff see them); in the download, `counts` (columns of
-    counts of children) are suppressed, small numbers and those that would give one away,
-    and each column of `ratios` is hidden where a count it was made from is small.
+    `counts` are columns of counts of children; each column of `ratios` names the counts it
+    was made from. Staff and admins see true figures on screen; a viewer sees what the
+    download holds (small numbers, those that would give one away, and ratios made from
+    them, as [c]); a partner sees its own figures in full (`partner_of` says whose a row
+    is). The download is always the shareable one, made from `shared` when given (rows
+    with text that must not leave the hub, say).
     """
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     dataframe_args.setdefault("hide_index", True)
-    st.dataframe(rows, key=key, **dataframe_args)
+    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)
+    if any(v == SUPPRESSED for r in shown for v in r.values()):
+        _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
+    else:
+        st.dataframe(rows, key=key, **dataframe_args)
     if not records:
         return
     threshold = data.goals().suppression_threshold
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        shareable_csv(records, counts=counts, ratios=ratios, threshold=threshold),
+        shareable_csv(
+            records if shared is None else shared, counts=counts, ratios=ratios, threshold=threshold
+        ),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
         type="tertiary",
+        on_click=audit_download,
+        args=(f"table {file_name}",),
     )
+
+
+def _show_hidden(
+    shown: list[dict[str, object]], columns: list[str], *, key: str, **dataframe_args: Any
+) -> None:
+    """A table with [c] cells: those columns become text, each number written as its column's
+    number format would show it (a number column would show a hidden cell blank)."""
+    config = dict(dataframe_args.pop("column_config", None) or {})
+    hidden = {c for r in shown for c, v in r.items() if v == SUPPRESSED}
+    for column in hidden:
+        number_format = _number_format(config.get(column))
+        for row in shown:
+            row[column] = _as_text(row.get(column), number_format)
+        config[column] = st.column_config.TextColumn(column)
+    st.dataframe(
+        pd.DataFrame(shown, columns=columns), key=key, column_config=config, **dataframe_args
+    )
+    st.caption(
+        f"{SUPPRESSED}: a small number of children (1 to {figures.threshold()}), or a figure "
+        "that would give one away, is hidden."
+    )
+
+
+def _number_format(column: object) -> str | None:
+    if isinstance(column, Mapping):
+        type_config = column.get("type_config") or {}
+        if isinstance(type_config, Mapping) and type_config.get("type") == "number":
+            found = type_config.get("format")
+            return str(found) if found else None
+    return None
+
+
+def _as_text(value: object, number_format: str | None) -> object:
+    """A number as Streamlit's number formats write it (the few the pages use)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    if number_format == "percent":
+        return f"{value * 100:,.2f}%"
+    if number_format == "%.1f%%":
+        return f"{value:,.1f}%"
+    if number_format == "%.2f":
+        return f"{value:,.2f}"
+    if number_format == "%d":
+        return f"{value:.0f}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"

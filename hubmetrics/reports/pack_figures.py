@@ -9,7 +9,6 @@ from typing import Any
 from hubmetrics import store
 from hubmetrics.goals import Goals
 from hubmetrics.metrics import (
-    METRICS,
     ColdSpotSchool,
     Filters,
     MetricValue,
@@ -18,14 +17,12 @@ from hubmetrics.metrics import (
     years_with_data,
 )
 from hubmetrics.metrics.formatting import format_value
-from hubmetrics.metrics.status import GoalResult, IndicatorResult, evaluate_goals, has_data
+from hubmetrics.metrics.status import GoalResult, IndicatorResult, evaluate_goals
 from hubmetrics.metrics.years import parse_year, same_date_last_year, year_label
 from hubmetrics.metrics.years import year_of as academic_year_of
 from hubmetrics.reach import PartnerContribution, partner_contributions
-from hubmetrics.suppression import (
-    suppress_count,
-    suppress_ratio,
-)
+from hubmetrics.suppression import suppress_count
+from hubmetrics.visibility import Published, published_metric, share_behind
 
 HUB_NAME = "Northamptonshire Music Education Hub"
 TITLE = "Board pack"
@@ -67,10 +64,6 @@ GROUPS = (
     ("SEND", "send_share", "send_baseline", "send_representation"),
     ("Global majority", "global_majority_share", None, "global_majority_representation"),
 )
-# Counts that are not counts of children (schools, partners, genres): never suppressed.
-NOT_PEOPLE = frozenset(
-    {"partners_active", "state_schools", "schools_engaged", "cold_spot_schools", "genre_count"}
-)
 # The methods page defines these besides every indicator's metric.
 EXPLAINED = (
     "participations_by_age_band",
@@ -92,8 +85,6 @@ EXPLAINED = (
 )
 COLD_SPOTS_LISTED = 10  # a longer cold-spot list is summed up, with the largest schools named
 COLD_SPOTS_ALL = 15  # up to this many, every cold-spot school is named
-
-Published = int | float | str | None  # a figure as it may be printed: a number, "[c]" or None
 
 
 class BoardPackError(Exception):
@@ -152,24 +143,9 @@ class Figures:
         settled = (value.key, year, until)
         if scope.is_empty and settled in self._settled:
             return self._settled[settled]
-        if not has_data(value):
-            return None
-        definition = METRICS[value.key]
-        number = value.value
-        if isinstance(number, dict):
-            raise ValueError(f"{value.key} is a breakdown, not one figure")
-        if definition.unit == "count":
-            if value.key in NOT_PEOPLE or not isinstance(number, int):
-                return number
-            return suppress_count(number, self.threshold)
-        if definition.kind == "continuation" or (
-            definition.kind == "ratio" and definition.source == "activities"
-        ):
-            return suppress_ratio(number, value.numerator, value.denominator, self.threshold)
-        if definition.kind in ("representation", "external"):
-            share = self.values(year, scope, until)[definition.uses[0]]
-            return suppress_ratio(number, share.numerator, share.denominator, self.threshold)
-        return number
+        behind = share_behind(value.key)
+        share = self.values(year, scope, until)[behind] if behind else None
+        return published_metric(value, self.threshold, share=share)
 
     def text(
         self,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from access_helpers import serve_on
 from hub_fixture import load_text
 from streamlit.testing.v1 import AppTest
 
@@ -23,7 +24,14 @@ KETT-CHORAL,K1,Community choir,choir,2024-10-01,,adult,30,,
 
 @pytest.fixture
 def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The hand-made fixture database (two years), as the app's database."""
+    """The hand-made fixture database (two years), as the app's database.
+
+    It holds "real" (not demo) data, so with no sign-in set up the app shows it only on a
+    loopback address: these tests run as the local operator on 127.0.0.1.
+    """
+    serve_on(monkeypatch, "127.0.0.1")
+    for name in ("HUBMETRICS_AUTH", "HUBMETRICS_IDLE_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
     assert load_text(loaded_db, "activities", EARLIER).accepted
     path = store.database_path(loaded_db)
     assert path is not None

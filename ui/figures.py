@@ -1,0 +1,95 @@
+"""Figures as the signed-in person may see them: true values, or small numbers as [c]."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from hubmetrics.access import Person, sees_in_full
+from hubmetrics.metrics import Filters, MetricValue
+from hubmetrics.metrics.status import IndicatorResult
+from hubmetrics.visibility import figure_for, rows_for, share_behind
+from ui import data
+from ui.auth import current_person
+from ui.filters import View
+from ui.page import VIEW_KEY
+
+# Nobody known (a page run on its own): treated as the most restricted role.
+NOBODY = Person("(nobody)", "viewer")
+
+
+def person() -> Person:
+    return current_person() or NOBODY
+
+
+def threshold() -> int:
+    return data.goals().suppression_threshold
+
+
+def view_partner() -> str | None:
+    """The partner the chosen view is about (None: the whole hub)."""
+    view = st.session_state.get(VIEW_KEY)
+    return view.filters.partner_id if isinstance(view, View) else None
+
+
+def in_full(partner_id: str | None = None) -> bool:
+    return sees_in_full(person(), partner_id)
+
+
+def metric(value: MetricValue, values: Mapping[str, MetricValue], filters: Filters) -> Any:
+    """One metric of `values` (all of one scope) as the person may see it."""
+    return figure_for(person(), value, values, threshold(), partner_id=filters.partner_id)
+
+
+def indicator(ind: IndicatorResult, year: str) -> Any:
+    """An indicator's value for the year, as the person may see it."""
+    if ind.detail is None or ind.value is None or in_full(ind.filters.partner_id):
+        return ind.value
+    return metric(ind.detail, data.metrics(year, ind.filters), ind.filters)
+
+
+def comparison(ind: IndicatorResult) -> Any:
+    """The same figure a year earlier at the same date, as the person may see it."""
+    c = ind.comparison
+    if c is None or in_full(ind.filters.partner_id):
+        return c.value.value if c else None
+    values = data.metrics_until(c.academic_year, ind.filters, c.until)
+    return metric(c.value, values, ind.filters)
+
+
+def trend(key: str, filters: Filters) -> list[tuple[str, Any]]:
+    """A metric in every year with data, as the person may see it (oldest first)."""
+    series = data.metric_trend(key, filters)
+    if in_full(filters.partner_id):
+        return [(year, v.value) for year, v in series]
+    behind = share_behind(key)
+    return [
+        (year, metric(v, data.metrics(year, filters) if behind else {}, filters))
+        for year, v in series
+    ]
+
+
+def rows(
+    records: Sequence[Mapping[str, object]],
+    *,
+    counts: Sequence[str] = (),
+    ratios: Mapping[str, Sequence[str]] | None = None,
+    partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
+) -> list[dict[str, object]]:
+    """A table as the person may see it (what a shared download would show, for a viewer)."""
+    return rows_for(
+        person(),
+        records,
+        counts=counts,
+        ratios=ratios,
+        threshold=threshold(),
+        partner_id=view_partner(),
+        partner_of=partner_of,
+    )
+
+
+def number(value: object) -> float | None:
+    """A figure for a chart: hidden ([c]) and missing values are left out."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
