@@ -113,7 +113,12 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
 
     import ui.state
 
+    from streamlit import config as streamlit_config
+
     os.environ["HUBMETRICS_DB"] = str(database)
+    os.environ.pop("HUBMETRICS_AUTH", None)
+    # The benchmark is the local operator: `none` sign-in on a loopback address.
+    streamlit_config.set_option("server.address", "127.0.0.1")
     spent = [0.0]
     real_database = ui.state.database
     ui.state.database = lambda path: _TimedCursor(real_database(path), spent)  # type: ignore[assignment]
