@@ -12,6 +12,7 @@ from hubmetrics.batches import (
     rollback,
 )
 from hubmetrics.loaded import loaded_counts
+from ui.backup import backup_panel
 from ui.page import header
 from ui.state import connection
 from ui.tables import show_table
@@ -98,3 +99,5 @@ if batch.status == "loaded":
                     "had replaced are current again."
                 )
                 st.rerun()
+
+backup_panel(con)

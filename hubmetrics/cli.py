@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hubmetrics import config, store
+from hubmetrics.backup_cli import add_backup_commands, run_backup_command
 from hubmetrics.batches import RollbackRefused, list_batches, rollback
 from hubmetrics.contract import KINDS
 from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_command(sub)
     add_report_command(sub)
     add_export_command(sub)
+    add_backup_commands(sub)
     return parser
 
 
@@ -115,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_report_command(args)
     if command == "export":
         return run_export_command(args)
+    if command in ("backup", "restore"):
+        return run_backup_command(args)
     raise AssertionError(command)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -203,9 +203,7 @@ def migrate(con: Connection) -> int:
                 f"This database has schema version {current}, newer than this copy of hubmetrics "
                 f"understands ({SCHEMA_VERSION}). Upgrade hubmetrics to open it."
             )
-        cur = con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with con.cursor() as cur, _transaction(cur):
             if current == 0:
                 cur.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version "
@@ -218,12 +216,6 @@ def migrate(con: Connection) -> int:
                 cur.execute("INSERT INTO schema_version VALUES (?, now())", [number])
             for name, body in VIEWS.items():
                 cur.execute(f"CREATE OR REPLACE VIEW {name} AS {body}")  # safe: fixed names
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
     return SCHEMA_VERSION
 
 
@@ -275,17 +267,39 @@ def write_transaction(con: Connection, cursor: Connection | None = None) -> Iter
     """
     with _writer_lock(con):
         cur = cursor or con.cursor()
-        cur.execute("BEGIN TRANSACTION")
         try:
-            yield cur
-            cur.execute("UPDATE data_version SET version = version + 1")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            with _transaction(cur):
+                yield cur
+                cur.execute("UPDATE data_version SET version = version + 1")
         finally:
             if cursor is None:
                 cur.close()
+
+
+@contextmanager
+def read_transaction(con: Connection, *, hold_writers: bool = False) -> Iterator[Connection]:
+    """Read through a new cursor in one transaction: every query sees the same committed state.
+
+    With `hold_writers` the writer lock is held too, so that no write starts or finishes
+    meanwhile (a backup uses this, to copy the kept originals that match the copied rows).
+    Writes to this database never go here (they go through `write_transaction`); a backup's
+    copy into another, attached, file does, and is committed at the end.
+    """
+    with _writer_lock(con) if hold_writers else nullcontext(), con.cursor() as cur:
+        with _transaction(cur):
+            yield cur
+
+
+@contextmanager
+def _transaction(cur: Connection) -> Iterator[None]:
+    """Commit what the block did, or roll all of it back if it raised."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
 
 
 def _writer_lock(con: Connection) -> threading.RLock:
