@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -317,10 +318,13 @@ def _sweep_orphan_originals(con: Connection, database: Path) -> None:
     for path in folder.glob("batch-*.csv"):
         if path.name not in known:
             path.unlink(missing_ok=True)
-    # A `.part` file is a load still reading, or one that died; only old ones are left over.
+    # A `.part` file (`batch-….csv.<pid>.part`) is a load still keeping its copy, or one that
+    # died. No other process can have the database open while this one does, so another
+    # process's are left over; this process's own may be a load in another thread.
     stale = time.time() - 24 * 3600
-    for path in folder.glob("batch-*.csv.part"):
-        if path.stat().st_mtime < stale:
+    mine = str(os.getpid())
+    for path in folder.glob("batch-*.part"):
+        if path.name.split(".")[-2] != mine or path.stat().st_mtime < stale:
             path.unlink(missing_ok=True)
 
 

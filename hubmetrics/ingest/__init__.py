@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import uuid
@@ -114,8 +115,9 @@ def load_file(
     kept = folder / stored_name
     # The original is kept first, as `.part`; it takes its final name under the writer lock
     # just before the commit. Given a path, DuckDB reads that file while a thread writes the
-    # copy and hashes it; given bytes, DuckDB reads the copy.
-    part = folder / (stored_name + ".part")
+    # copy and hashes it; given bytes, DuckDB reads the copy. The name says which process
+    # wrote it, so that a later open can tell a dead load's file from a live one's.
+    part = folder / f"{stored_name}.{os.getpid()}.part"
     keeping = _Keeper(content, part)
     if source is None:
         keeping.run()
