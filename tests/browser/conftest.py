@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_server import running_app
 
 from hubmetrics import store
 from hubmetrics.demo_db import build_demo
@@ -58,12 +53,6 @@ def screenshot_dir() -> Path:
     return SCREENSHOTS
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data, built once per test session and copied for each app."""
@@ -88,50 +77,5 @@ def app_database(demo_database: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def app_url(app_database: Path, tmp_path: Path) -> Iterator[str]:
     """A fresh `streamlit run dashboard.py` on its own database."""
-    database = app_database
-    port = _free_port()
-    env = {**os.environ, "HUBMETRICS_DB": str(database)}
-    log = (tmp_path / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(
-                f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()}"
-            )
+    with running_app(app_database, tmp_path / "streamlit.log") as (_, url):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
