@@ -12,6 +12,7 @@ from hubmetrics.batches import (
     rollback,
 )
 from hubmetrics.loaded import loaded_counts
+from ui import format as fmt
 from ui.backup import backup_panel
 from ui.page import header
 from ui.state import connection
@@ -66,7 +67,7 @@ chosen = st.selectbox(
 batch = next(b for b in batches if b.batch_id == chosen)
 name, kept = original_file(con, batch.batch_id)
 st.download_button(
-    f"Download the original file ({name})",
+    f"Download the original file ({fmt.uploaded_text(name)})",
     kept.read_bytes(),
     file_name=name,
     mime="text/csv",

@@ -147,15 +147,7 @@ def _load(args: argparse.Namespace) -> int:
             args.kind,
             path.name,
             accepted=False,
-            errors=[
-                Problem(
-                    None,
-                    None,
-                    None,
-                    f"The file is {size / 1_048_576:.1f} MB, over the upload limit of "
-                    f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
-                )
-            ],
+            errors=[Problem(None, None, None, config.over_limit_message(size))],
         )
     else:
         con = store.connect(args.db)

@@ -174,17 +174,8 @@ def _prepare(
     except ValueError as exc:
         result.errors.append(Problem(None, None, kind, str(exc)))
         return None
-    limit = config.max_upload_bytes()
-    if len(data) > limit:
-        result.errors.append(
-            Problem(
-                None,
-                None,
-                None,
-                f"The file is {len(data) / 1_048_576:.1f} MB, over the upload limit of "
-                f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
-            )
-        )
+    if len(data) > config.max_upload_bytes():
+        result.errors.append(Problem(None, None, None, config.over_limit_message(len(data))))
         return None
     table = f"upload_{uuid.uuid4().hex[:12]}"
     try:
