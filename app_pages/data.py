@@ -13,7 +13,9 @@ from hubmetrics.batches import (
     original_file,
 )
 from hubmetrics.loaded import loaded_counts
+from ui import format as fmt
 from ui.auth import audit_download, require
+from ui.backup import backup_panel
 from ui.page import header
 from ui.state import connection
 from ui.tables import show_table
@@ -74,7 +76,7 @@ if not may_see_batch(person, batch.partner_id):  # the list holds only what they
     st.stop()
 name, kept = original_file(con, batch.batch_id)
 st.download_button(
-    f"Download the original file ({name})",
+    f"Download the original file ({fmt.uploaded_text(name)})",
     kept.read_bytes(),
     file_name=name,
     mime="text/csv",
@@ -109,3 +111,6 @@ if batch.status == "loaded" and may(person, "rollback"):
                     "had replaced are current again."
                 )
                 st.rerun()
+
+if may(person, "manage"):  # a backup copies every partner's data: administrators only
+    backup_panel(con, person)

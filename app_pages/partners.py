@@ -11,6 +11,7 @@ import streamlit as st
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.reach import PartnerContribution
 from ui import data, figures
+from ui import format as fmt
 from ui.auth import require
 from ui.filters import AGE_BAND_LABELS, View
 from ui.page import current_view, header
@@ -62,7 +63,7 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
     right.metric("Not expected", f"{len(partners) - len(received) - len(missing):,}", border=True)
     if missing:
         lines = [
-            f"- :material/warning: **{p.name}** — no return yet for "
+            f"- :material/warning: **{fmt.uploaded_text(p.name)}** — no return yet for "
             f"{' or '.join(p.outstanding_terms)}; last return sent {_day(p)}."
             for p in missing
         ]

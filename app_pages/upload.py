@@ -13,6 +13,7 @@ from hubmetrics.contract import KINDS
 from hubmetrics.ingest import LoadResult
 from hubmetrics.problems import problems_csv
 from ui import data
+from ui import format as fmt
 from ui.auth import require
 from ui.page import header
 from ui.state import connection
@@ -79,10 +80,11 @@ if uploaded is None:
     st.stop()
 
 content = uploaded.getvalue()
+shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
 check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, data.data_version())
 if st.session_state.get("upload_check_key") != check_key:
     with st.status(
-        f"Checking {uploaded.name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
+        f"Checking {shown_name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
     ) as status:
         result = check_as(
             connection(),
@@ -93,7 +95,7 @@ if st.session_state.get("upload_check_key") != check_key:
             partner_id=partner_id,
             preview_rows=20,
         )
-        status.update(label=f"Checked {uploaded.name}", state="complete")
+        status.update(label=f"Checked {shown_name}", state="complete")
     st.session_state["upload_check"] = result
     st.session_state["upload_check_key"] = check_key
 checked: LoadResult = st.session_state["upload_check"]
@@ -105,7 +107,7 @@ problems_table = [
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
     st.error(
-        f"**{uploaded.name} cannot be loaded: {total:,} problem{'s' if total != 1 else ''}.** "
+        f"**{shown_name} cannot be loaded: {total:,} problem{'s' if total != 1 else ''}.** "
         "Nothing was saved. Correct the file and upload it again.",
         icon=":material/error:",
     )
@@ -126,7 +128,7 @@ if checked.errors:
     st.stop()
 
 st.success(
-    f"**{uploaded.name} is clean:** {checked.rows:,} rows to load"
+    f"**{shown_name} is clean:** {checked.rows:,} rows to load"
     + (f" ({checked.rows_ignored} empty rows ignored)." if checked.rows_ignored else "."),
     icon=":material/check_circle:",
 )

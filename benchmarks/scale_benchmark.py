@@ -109,11 +109,10 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
     """Each page through AppTest: one full script run with empty data caches (cold), then
     again (warm), and the time spent inside DuckDB during the cold run."""
     import streamlit as st
+    from streamlit import config as streamlit_config
     from streamlit.testing.v1 import AppTest
 
     import ui.state
-
-    from streamlit import config as streamlit_config
 
     os.environ["HUBMETRICS_DB"] = str(database)
     os.environ.pop("HUBMETRICS_AUTH", None)

@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "refused": "Refused",
     "rollback": "Rollback",
     "export": "Export",
+    "backup": "Backup",
     "user_added": "Account added",
     "user_changed": "Account changed",
     "user_removed": "Account removed",

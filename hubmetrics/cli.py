@@ -14,6 +14,7 @@ from pathlib import Path
 from hubmetrics import config, store
 from hubmetrics.access import AccessRefused
 from hubmetrics.actions import batches_for, load_as, person_for_cli, record_export, rollback_as
+from hubmetrics.backup_cli import add_backup_commands, run_backup_command
 from hubmetrics.batches import RollbackRefused, list_batches
 from hubmetrics.contract import KINDS
 from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(sub)
     add_export_command(sub)
     add_users_command(sub)
+    add_backup_commands(sub)
     return parser
 
 
@@ -131,6 +133,8 @@ def _run(args: argparse.Namespace) -> int:
         return _recorded(args, run_export_command(args), "Arts Council workbook")
     if command == "users":
         return run_users_command(args)
+    if command in ("backup", "restore"):
+        return run_backup_command(args)
     raise AssertionError(command)
 
 
@@ -171,15 +175,7 @@ def _load(args: argparse.Namespace) -> int:
             args.kind,
             path.name,
             accepted=False,
-            errors=[
-                Problem(
-                    None,
-                    None,
-                    None,
-                    f"The file is {size / 1_048_576:.1f} MB, over the upload limit of "
-                    f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
-                )
-            ],
+            errors=[Problem(None, None, None, config.over_limit_message(size))],
         )
     else:
         con = store.connect(args.db)

@@ -43,6 +43,14 @@ def max_upload_bytes() -> int:
     return DEFAULT_MAX_UPLOAD_BYTES
 
 
+def over_limit_message(size: int) -> str:
+    """What to tell a person whose file of `size` bytes is over the upload limit."""
+    return (
+        f"The file is {size / 1_048_576:.3g} MB, over the upload limit of "
+        f"{max_upload_bytes() / 1_048_576:.3g} MB. Split it into smaller files (by term, say)."
+    )
+
+
 def originals_dir(database: Path) -> Path:
     """The folder beside the database where the app keeps the original bytes of each batch."""
     return database.with_name(database.stem + ".originals")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -230,9 +231,7 @@ def migrate(con: Connection) -> int:
                 f"This database has schema version {current}, newer than this copy of hubmetrics "
                 f"understands ({SCHEMA_VERSION}). Upgrade hubmetrics to open it."
             )
-        cur = con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with con.cursor() as cur, _transaction(cur):
             if current == 0:
                 cur.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version "
@@ -245,12 +244,6 @@ def migrate(con: Connection) -> int:
                 cur.execute("INSERT INTO schema_version VALUES (?, now())", [number])
             for name, body in VIEWS.items():
                 cur.execute(f"CREATE OR REPLACE VIEW {name} AS {body}")  # safe: fixed names
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
     return SCHEMA_VERSION
 
 
@@ -305,18 +298,40 @@ def write_transaction(
     """
     with _writer_lock(con):
         cur = cursor or con.cursor()
-        cur.execute("BEGIN TRANSACTION")
         try:
-            yield cur
-            if bump:
-                cur.execute("UPDATE data_version SET version = version + 1")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            with _transaction(cur):
+                yield cur
+                if bump:
+                    cur.execute("UPDATE data_version SET version = version + 1")
         finally:
             if cursor is None:
                 cur.close()
+
+
+@contextmanager
+def read_transaction(con: Connection, *, hold_writers: bool = False) -> Iterator[Connection]:
+    """Read through a new cursor in one transaction: every query sees the same committed state.
+
+    With `hold_writers` the writer lock is held too, so that no write starts or finishes
+    meanwhile (a backup uses this, to copy the kept originals that match the copied rows).
+    Writes to this database never go here (they go through `write_transaction`); a backup's
+    copy into another, attached, file does, and is committed at the end.
+    """
+    with _writer_lock(con) if hold_writers else nullcontext(), con.cursor() as cur:
+        with _transaction(cur):
+            yield cur
+
+
+@contextmanager
+def _transaction(cur: Connection) -> Iterator[None]:
+    """Commit what the block did, or roll all of it back if it raised."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
 
 
 def _writer_lock(con: Connection) -> threading.RLock:
@@ -334,10 +349,13 @@ def _sweep_orphan_originals(con: Connection, database: Path) -> None:
     for path in folder.glob("batch-*.csv"):
         if path.name not in known:
             path.unlink(missing_ok=True)
-    # A `.part` file is a load still reading, or one that died; only old ones are left over.
+    # A `.part` file (`batch-….csv.<pid>.part`) is a load still keeping its copy, or one that
+    # died. No other process can have the database open while this one does, so another
+    # process's are left over; this process's own may be a load in another thread.
     stale = time.time() - 24 * 3600
-    for path in folder.glob("batch-*.csv.part"):
-        if path.stat().st_mtime < stale:
+    mine = str(os.getpid())
+    for path in folder.glob("batch-*.part"):
+        if path.name.split(".")[-2] != mine or path.stat().st_mtime < stale:
             path.unlink(missing_ok=True)
 
 

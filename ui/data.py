@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -14,7 +16,9 @@ from hubmetrics.loaded import DataCoverage, data_coverage
 from hubmetrics.metrics import Filters, MetricValue, compute_metrics, trend, years_with_data
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
 from hubmetrics.metrics.years import year_label, year_of
-from ui.state import connection, data_version
+from ui.state import connection, current_data_version, data_version
+
+T = TypeVar("T")
 
 
 def cache_key() -> tuple[str, int]:
@@ -27,23 +31,53 @@ def _key() -> tuple[str, int]:
     return str(config.db_path()), data_version()
 
 
+class _Stale(Exception):
+    """A write was committed while a read ran, so its result may mix two states of the data."""
+
+
+def _whole(read: Callable[..., T]) -> Callable[..., T]:
+    """For a cached read keyed on `_key()`: refuse (so never cache nor show) a result unless
+    the data version is still the key's when the read ends. The library's reads run several
+    queries; a write committed between two of them would give figures from half an upload."""
+
+    @functools.wraps(read)
+    def checked(key: tuple[str, int], *args: Any) -> T:
+        result = read(key, *args)
+        if current_data_version() != key[1]:
+            raise _Stale
+        return result
+
+    return checked
+
+
+def _read(cached: Callable[..., T], *args: Any) -> T:
+    """A cached read for this script run's data version. Should a write land meanwhile, the
+    page runs again on the new version: every figure on a page comes from one state."""
+    try:
+        return cached(_key(), *args)
+    except _Stale:
+        st.rerun()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _years(key: tuple[str, int]) -> list[str]:
     return years_with_data(connection())
 
 
 def years() -> list[str]:
     """Academic years with activity data, oldest first."""
-    return _years(_key())
+    return _read(_years)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _as_of(key: tuple[str, int]) -> date:
     return store.as_of(connection())
 
 
 def as_of() -> date:
-    return _as_of(_key())
+    return _read(_as_of)
 
 
 def current_year() -> str:
@@ -54,6 +88,7 @@ def current_year() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _filter_options(key: tuple[str, int]) -> dict[str, list[str]]:
     con = connection()
     las = [
@@ -65,7 +100,7 @@ def _filter_options(key: tuple[str, int]) -> dict[str, list[str]]:
 
 
 def filter_options() -> dict[str, list[str]]:
-    return _filter_options(_key())
+    return _read(_filter_options)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -80,12 +115,13 @@ def goals() -> Goals:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@_whole
 def _metrics(key: tuple[str, int], year: str, filters: Filters) -> dict[str, MetricValue]:
     return compute_metrics(connection(), year, filters, baselines=goals().baselines)
 
 
 def metrics(year: str, filters: Filters) -> dict[str, MetricValue]:
-    return _metrics(_key(), year, filters)
+    return _read(_metrics, year, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -101,6 +137,7 @@ def metrics_until(year: str, filters: Filters, until: date) -> dict[str, MetricV
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@_whole
 def _goal_results(
     key: tuple[str, int], year: str, filters: Filters, as_of: date
 ) -> list[GoalResult]:
@@ -108,10 +145,11 @@ def _goal_results(
 
 
 def goal_results(year: str, filters: Filters) -> list[GoalResult]:
-    return _goal_results(_key(), year, filters, as_of())
+    return _read(_goal_results, year, filters, as_of())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
+@_whole
 def _trend(key: tuple[str, int], metric: str, filters: Filters) -> list[tuple[str, Any]]:
     return [
         (year, value)
@@ -121,17 +159,18 @@ def _trend(key: tuple[str, int], metric: str, filters: Filters) -> list[tuple[st
 
 def metric_trend(metric: str, filters: Filters) -> list[tuple[str, MetricValue]]:
     """A metric in every academic year with data, oldest first."""
-    return _trend(_key(), metric, filters)
+    return _read(_trend, metric, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _coverage(key: tuple[str, int], year: str) -> DataCoverage:
     return data_coverage(connection(), year)
 
 
 def coverage(year: str) -> DataCoverage:
     """What a year's figures stand on: returns received and the last upload."""
-    return _coverage(_key(), year)
+    return _read(_coverage, year)
 
 
 # --- Reach, Schools and Partners pages: breakdowns, the schools map, partner contributions ---
@@ -141,6 +180,7 @@ from hubmetrics.metrics import breakdown as _breakdown  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+@_whole
 def _metrics_by(
     key: tuple[str, int], year: str, filters: Filters, by: str
 ) -> dict[str | None, dict[str, MetricValue]]:
@@ -151,30 +191,33 @@ def _metrics_by(
 
 def metrics_by(year: str, filters: Filters, by: str) -> dict[str | None, dict[str, MetricValue]]:
     """Every metric for each local authority, district, phase, age band or partner."""
-    return _metrics_by(_key(), year, filters, by)
+    return _read(_metrics_by, year, filters, by)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _school_reach(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
     return _reach.school_reach(connection(), year, filters)
 
 
 def school_reach(year: str, filters: Filters) -> list[_reach.SchoolReach]:
     """Every school of the list with its participations and whether it was reached."""
-    return _school_reach(_key(), year, filters)
+    return _read(_school_reach, year, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _cold_spots(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
     return _reach.cold_spots(connection(), year, filters)
 
 
 def cold_spots(year: str, filters: Filters) -> list[_reach.SchoolReach]:
     """The state-funded schools with no activity in scope, with their details."""
-    return _cold_spots(_key(), year, filters)
+    return _read(_cold_spots, year, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _partner_contributions(
     key: tuple[str, int], year: str, filters: Filters, as_of: date
 ) -> list[_reach.PartnerContribution]:
@@ -183,4 +226,4 @@ def _partner_contributions(
 
 def partner_contributions(year: str, filters: Filters) -> list[_reach.PartnerContribution]:
     """Each partner's contribution and the state of its returns as at the as-at date."""
-    return _partner_contributions(_key(), year, filters, as_of())
+    return _read(_partner_contributions, year, filters, as_of())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 
-__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "shown", "status"]
+__all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "shown", "status", "uploaded_text"]
 
 STATUS_WORDS = {
     "on_track": ("On track", ":material/check_circle:"),
@@ -35,3 +36,14 @@ def long_date(day: date | datetime) -> str:
 def status(code: str) -> str:
     word, icon = STATUS_WORDS[code]
     return f"{icon} {word}"
+
+
+# Every character that markdown, or Streamlit's additions to it (colours, icons, emoji,
+# maths), could act on.
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=^])")
+
+
+def uploaded_text(text: str) -> str:
+    """Text from an upload (a partner's name, a file name), to place inside markdown: shown
+    exactly as written, never as a link, a tag, bold, an icon or a formula."""
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import uuid
@@ -114,8 +115,9 @@ def load_file(
     kept = folder / stored_name
     # The original is kept first, as `.part`; it takes its final name under the writer lock
     # just before the commit. Given a path, DuckDB reads that file while a thread writes the
-    # copy and hashes it; given bytes, DuckDB reads the copy.
-    part = folder / (stored_name + ".part")
+    # copy and hashes it; given bytes, DuckDB reads the copy. The name says which process
+    # wrote it, so that a later open can tell a dead load's file from a live one's.
+    part = folder / f"{stored_name}.{os.getpid()}.part"
     keeping = _Keeper(content, part)
     if source is None:
         keeping.run()
@@ -172,17 +174,8 @@ def _prepare(
     except ValueError as exc:
         result.errors.append(Problem(None, None, kind, str(exc)))
         return None
-    limit = config.max_upload_bytes()
-    if len(data) > limit:
-        result.errors.append(
-            Problem(
-                None,
-                None,
-                None,
-                f"The file is {len(data) / 1_048_576:.1f} MB, over the upload limit of "
-                f"{limit / 1_048_576:g} MB. Split it into smaller files (by term, say).",
-            )
-        )
+    if len(data) > config.max_upload_bytes():
+        result.errors.append(Problem(None, None, None, config.over_limit_message(len(data))))
         return None
     table = f"upload_{uuid.uuid4().hex[:12]}"
     try:

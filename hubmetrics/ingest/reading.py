@@ -142,7 +142,18 @@ def decode(data: bytes) -> tuple[str, str]:
 def read_header(text: str) -> list[str]:
     """The header cells of the file, as written (without the byte-order mark)."""
     first = text.split("\n", 1)[0].rstrip("\r")
-    cells = next(csv.reader([first]), [])
+    try:
+        cells = next(csv.reader([first]), [])
+    except csv.Error:  # a line break (CR) inside the header line
+        raise UnreadableFile(
+            Problem(
+                1,
+                None,
+                first[:80],
+                "The header row has a line break inside it. The first line must hold the "
+                "column names, on one line, separated by commas.",
+            )
+        ) from None
     if len(cells) == 1 and (";" in first or "\t" in first):
         sep = "semicolons" if ";" in first else "tabs"
         raise UnreadableFile(
@@ -205,9 +216,7 @@ def read_raw(
             raise NeedsSingleThread from None
         if into is not None or not parallel:
             layout.join()
-            raise UnreadableFile(
-                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
-            ) from None
+            raise _unreadable(text_bytes, exc) from None
         # DuckDB's parallel reader gives up on some files (quoted line breaks with short or
         # long rows) that its single-threaded reader reads and rejects line by line.
         con.execute(f"DROP TABLE IF EXISTS {table}_read")  # safe: generated name
@@ -217,9 +226,7 @@ def read_raw(
             _read_csv(con, source, table, columns, query, params, False, None)
         except duckdb.Error as exc2:
             layout.join()
-            raise UnreadableFile(
-                Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc2)}")
-            ) from None
+            raise _unreadable(text_bytes, exc2) from None
     if into is None:
         con.execute(
             f"CREATE TEMP VIEW {table}_rows AS SELECT rowid AS rid, * FROM {table}_read"  # safe: generated
@@ -310,6 +317,15 @@ class _Layout(threading.Thread):
         self.blank_lines = data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
 
 
+def _unreadable(text_bytes: bytes, exc: duckdb.Error) -> UnreadableFile:
+    """Why DuckDB could not read the file at all: the line with a lone carriage return when
+    that is the cause (_record_starts raises it), else DuckDB's own words."""
+    _record_starts(text_bytes)
+    return UnreadableFile(
+        Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
+    )
+
+
 def _record_starts(text_bytes: bytes) -> list[int]:
     """The first line of every record after the header, as Python's csv module reads them.
 
@@ -326,8 +342,21 @@ def _record_starts(text_bytes: bytes) -> list[int]:
             if row:
                 starts.append(previous_end + 1)
             previous_end = reader.line_num
-    except csv.Error:
-        pass  # what cannot be read this way was rejected by DuckDB with its own line
+    except csv.Error as exc:
+        if "new-line character" in str(exc):
+            # A carriage return alone, outside quotes, in the middle of a line: DuckDB ends a
+            # row there and Python does not, so no line number could be trusted.
+            raise UnreadableFile(
+                Problem(
+                    reader.line_num,
+                    None,
+                    None,
+                    "This line has a carriage return (CR) character inside it that does not "
+                    "end the line, so the rows cannot be told apart. Save the file from your "
+                    "spreadsheet as 'CSV UTF-8 (Comma delimited)'.",
+                )
+            ) from None
+        # Anything else that cannot be read this way was rejected by DuckDB with its own line.
     return starts[1:]  # the header
 
 

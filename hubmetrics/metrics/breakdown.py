@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
+from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import (
     ACTIVITY_GROUP,
@@ -114,7 +115,7 @@ def metrics_by_groups(
     first, hi = year_bounds(start)
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
-    with con.cursor() as cur:
+    with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals_by(cur, filters, dims, lo, hi)
         schools = _grouped_school_totals(cur, filters, school_dim)
         groups = {key for ay, key in totals if ay == start}

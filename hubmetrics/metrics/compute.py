@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.registry import (
@@ -106,7 +107,7 @@ def compute_metrics(
     first, hi = year_bounds(start)
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
-    with con.cursor() as cur:
+    with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals(cur, filters, lo, hi)
         schools = _school_totals(cur, filters)
     return _assemble(totals.get(start), totals.get(start - 1), schools, baselines)
@@ -144,7 +145,7 @@ def trend_metrics(
     """
     filters = filters or Filters()
     years = years_with_data(con)
-    with con.cursor() as cur:
+    with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals(cur, filters, None, None)
         schools = _school_totals(cur, filters)
     out: dict[str, dict[str, MetricValue]] = {}

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from access_helpers import serve_on
 from hub_fixture import load_text
+from page_helpers import as_the_apps_database, open_app
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -36,26 +36,11 @@ def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iter
     path = store.database_path(loaded_db)
     assert path is not None
     loaded_db.close()
-    monkeypatch.setenv("HUBMETRICS_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with as_the_apps_database(path, monkeypatch):
+        yield path
 
 
 @pytest.fixture
 def open_page(app_db: Path) -> Callable[..., AppTest]:
     """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
-
-    def run(page: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for name, value in query.items():
-            at.query_params[name] = value
-        at.run()
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return run
+    return open_app

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 Open = Callable[..., AppTest]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def as_the_apps_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Make `path` the app's database, with Streamlit's caches (which outlive a run) cleared
+    before and after."""
+    monkeypatch.setenv("HUBMETRICS_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield path
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def open_app(page: str, **query: str) -> AppTest:
+    """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def open_with(open_page: Open, page: str, **choices: str) -> AppTest:

@@ -175,6 +175,22 @@ def test_only_an_admin_rolls_back(
     assert trail(people)[-1][:4] == (PEOPLE["admin"], "rollback", "ok", "batch 5: 1 rows removed")
 
 
+@pytest.mark.parametrize(
+    ("role", "may_back_up"), [("partner", False), ("staff", False), ("admin", True)]
+)
+def test_only_an_admin_backs_up(
+    people: Path, monkeypatch: pytest.MonkeyPatch, role: str, may_back_up: bool
+) -> None:
+    at = open_address(signed_in_as(role, monkeypatch), "data")
+    assert bool([b for b in at.button if b.key == "backup_go"]) is may_back_up
+    if not may_back_up:
+        return
+    at.button(key="backup_go").click().run()
+    assert any("Backed up" in s.value for s in at.success)
+    who, action, outcome = trail(people)[-1][:3]
+    assert (who, action, outcome) == (PEOPLE["admin"], "backup", "ok")
+
+
 def test_downloading_an_original_is_recorded(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_address(signed_in_as("staff", monkeypatch), "data")
     next(b for b in at.get("download_button") if b.key == "batch_original").click().run()

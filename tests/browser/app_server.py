@@ -23,21 +23,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(
+def running_app(
     database: Path,
-    tmp_path: Path,
+    log_path: Path,
     *,
     env: Mapping[str, str] | None = None,
     options: Sequence[str] = (),
-) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free loopback port with `database`; its address.
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`streamlit run dashboard.py` on a free loopback port with `database`: (the process,
+    its address).
 
     `env` adds environment variables (HUBMETRICS_AUTH, say); `options` adds Streamlit
     options (`--secrets.files PATH`, say). The server stops when the block ends.
     """
     port = free_port()
     environment = {**os.environ, "HUBMETRICS_DB": str(database), **(env or {})}
-    log_path = tmp_path / f"streamlit-{port}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
         [
@@ -73,14 +73,29 @@ def serve(
                 time.sleep(0.3)
         else:
             raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
-        yield url
+        yield process, url
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def serve(
+    database: Path,
+    tmp_path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[str]:
+    """`running_app` with its log in `tmp_path`: the address alone."""
+    log_path = tmp_path / f"streamlit-{free_port()}.log"
+    with running_app(database, log_path, env=env, options=options) as (_, url):
+        yield url
 
 
 class Apps:

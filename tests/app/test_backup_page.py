@@ -1,0 +1,24 @@
+"""The Backup action on the Batches page backs up the app's own database while it runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from page_helpers import Open
+
+from hubmetrics.backup import MANIFEST
+
+
+def test_the_backup_action_writes_a_checked_backup(open_page: Open, app_db: Path) -> None:
+    at = open_page("app_pages/data.py")
+    at.button(key="backup_go").click().run()
+    assert not at.exception, at.exception
+    message = at.success[0].value
+    assert "Backed up 4 batches" in message
+    backups = list(app_db.with_name("hub.backups").iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("backup-")
+    assert str(backups[0]) in message
+    manifest = json.loads((backups[0] / MANIFEST).read_text())
+    assert manifest["batches"] == 4
+    assert len(manifest["files"]) == 5  # the database and four originals
