@@ -16,6 +16,7 @@ from hubmetrics.batches import RollbackRefused, list_batches, rollback
 from hubmetrics.contract import KINDS
 from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 from hubmetrics.problems import problems_csv
+from hubmetrics.pseudonymise import add_pseudonymise_command, run_pseudonymise_command
 from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
 from hubmetrics.reports.cli import add_export_command, run_export_command
 from hubmetrics.reports.report_cli import add_report_command, run_report_command
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_metrics_command(sub)
     add_report_command(sub)
     add_export_command(sub)
+    add_pseudonymise_command(sub)
     return parser
 
 
@@ -115,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_report_command(args)
     if command == "export":
         return run_export_command(args)
+    if command == "pseudonymise":
+        return run_pseudonymise_command(args)
     raise AssertionError(command)
 
 
