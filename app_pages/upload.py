@@ -7,7 +7,7 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
-from hubmetrics.contract import KINDS
+from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.problems import problems_csv
 from ui import data
@@ -45,15 +45,24 @@ kind = left.selectbox(
         "partners": "Partners list",
         "schools": "Schools list",
         "activities": "Activity return",
+        "participants": "Participant records (pseudonymised)",
     }[k],
 )
 partner_id: str | None = None
-if kind == "activities":
+if file_kind(kind).partner_named:
     named = "(the file has a partner_id column)"
     choice = right.selectbox(
         "Whose return is it?", [named, *data.filter_options()["partners"]], key="upload_partner"
     )
     partner_id = None if choice == named else choice
+if kind == "participants":
+    st.info(
+        "Participant records carry the hub's pseudonyms, never names, pupil numbers or dates "
+        "of birth: make the file with `hubmetrics pseudonymise` (see *Pseudonymising pupil "
+        "records* in the docs). A file with any other column, or a value that looks like a "
+        "name, email address, UPN or full postcode, is refused and not kept.",
+        icon=":material/shield_person:",
+    )
 sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
 uploaded = st.file_uploader("CSV file", type=["csv"], key="upload_file")
 if uploaded is None:

@@ -21,6 +21,7 @@ from hubmetrics.contract import (
     GENRES,
     KINDS,
     LEVELS,
+    PARTICIPANTS,
     PARTNER_TYPES,
     PARTNERS,
     PHASES,
@@ -2825,6 +2826,43 @@ _TEMPLATE_ROWS: dict[str, tuple[tuple[str, ...], ...]] = {
             "18",
         ),
     ),
+    # Example pseudonyms in the hub's format (`p_` and 20 hexadecimal characters).
+    "participants": (
+        (
+            "p_4f1c0a9e6b2d83a57c10",
+            "EXAMPLE-TRUST",
+            "EX-001",
+            "2025-09-08",
+            "ks2",
+            "F",
+            "Y",
+            "K",
+            "N",
+            "N",
+            "N",
+            "N",
+            "WBRI",
+            "ZZ99",
+            "999991",
+        ),
+        (
+            "p_9a07d2e15c3b48f6e021",
+            "EXAMPLE-TRUST",
+            "EX-001",
+            "2025-09-08",
+            "ks2",
+            "M",
+            "",
+            "N",
+            "N",
+            "",
+            "Y",
+            "",
+            "APKN",
+            "ZZ99",
+            "999991",
+        ),
+    ),
 }
 
 
@@ -2832,7 +2870,7 @@ def write_templates(folder: Path) -> list[Path]:
     """Write an upload template for each file kind: the contract header and two example rows."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in (PARTNERS, SCHOOLS, ACTIVITIES):
+    for kind in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS):
         rows = _TEMPLATE_ROWS[kind.name]
         assert all(len(row) == len(kind.column_names) for row in rows)
         path = folder / f"{kind.name}.csv"

@@ -343,12 +343,27 @@ def test_manifest() -> None:
 # -- templates --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["partners", "schools", "activities"])
+@pytest.mark.parametrize("kind", contract.KINDS)
 def test_templates(kind: str) -> None:
     header, rows = _read(TEMPLATES_DIR / f"{kind}.csv")
     assert header == list(contract.file_kind(kind).column_names)
     assert len(rows) == 2
     assert all(any(v for v in row.values()) for row in rows)
+
+
+def test_the_templates_load_together(tmp_path: Path) -> None:
+    """Each template is a valid file: the participants belong to the template's activities."""
+    from hubmetrics import store
+    from hubmetrics.ingest import load_file
+
+    con = store.connect(tmp_path / "hub.duckdb")
+    try:
+        for kind in contract.KINDS:
+            result = load_file(con, kind, TEMPLATES_DIR / f"{kind}.csv")
+            assert result.accepted, (kind, result.errors)
+            assert result.rows == 2
+    finally:
+        con.close()
 
 
 # -- the demo loads -----------------------------------------------------------------------------
