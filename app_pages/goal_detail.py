@@ -39,7 +39,7 @@ goal = next(g for g in goals if g.number == number)
 result = next(r for r in data.goal_results(view.year, view.filters) if r.number == number)
 
 for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
-    key = indicator.metric
+    key = outcome.metric
     definition = METRICS[key]
     st.subheader(definition.label)
     st.markdown(

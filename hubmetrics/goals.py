@@ -25,8 +25,8 @@ BASELINE_KEYS = ("value", "year")
 FILTER_KEYS = ("partner_id", "local_authority", "age_band")
 AREA_BASELINES = ("global_majority_share",)
 DEFAULT_SUPPRESSION_THRESHOLD = 4
-# Metrics an indicator cannot use: a breakdown is not one number.
-NOT_INDICATORS = ("participations_by_age_band",)
+# Metrics an indicator cannot use: a breakdown or a funnel is not one number.
+NOT_INDICATORS = ("participations_by_age_band", "progression_funnel")
 
 
 class GoalsFileError(Exception):
@@ -228,7 +228,7 @@ def _indicator(entry: dict[str, Any], where: str, problems: list[str]) -> Indica
     elif metric in NOT_INDICATORS:
         problems.append(
             f"{where}: {metric} is a breakdown, not one number, so it cannot have a target; "
-            "use e.g. early_years_participations"
+            "use e.g. early_years_participations or unique_continuation_rate"
         )
     target: Any = entry.get("target")
     if target is None:

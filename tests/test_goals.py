@@ -114,13 +114,15 @@ def test_unknown_metric_lists_the_valid_keys():
     assert "'school_coverag' is not a metric" in problem
     assert "did you mean school_coverage?" in problem
     for key in METRIC_KEYS:
-        if key != "participations_by_age_band":
+        if key not in ("participations_by_age_band", "progression_funnel"):
             assert key in problem
+    assert "progression_funnel" not in problem
 
 
-def test_breakdown_cannot_be_an_indicator():
-    (problem,) = problems_of(indicator(metric='"participations_by_age_band"'))
-    assert "breakdown" in problem
+@pytest.mark.parametrize("key", ["participations_by_age_band", "progression_funnel"])
+def test_breakdown_cannot_be_an_indicator(key):
+    (problem,) = problems_of(indicator(metric=f'"{key}"'))
+    assert "not one number" in problem
 
 
 def test_bad_year_formats():
