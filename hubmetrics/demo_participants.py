@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hubmetrics.contract import ETHNICITY_GROUPS, PARTICIPANTS
+from hubmetrics.metrics.registry import ENSEMBLE_TYPES, INSTRUMENTAL_TYPES
 from hubmetrics.pseudonymise import pseudonym
 
 # The demo's key (not secret: the demo data is invented). A real hub makes its own key with
@@ -22,14 +23,7 @@ from hubmetrics.pseudonymise import pseudonym
 DEMO_KEY = bytes.fromhex("de3000" * 10 + "de30")
 # The lead partner's pupil database covers its whole-class teaching, tuition, ensembles and
 # choirs; its singing days, workshops and performances keep no register of names.
-RECORDED_TYPES = (
-    "wcet",
-    "tuition_individual",
-    "tuition_small_group",
-    "tuition_large_group",
-    "ensemble",
-    "choir",
-)
+RECORDED_TYPES = ("wcet", *INSTRUMENTAL_TYPES, *ENSEMBLE_TYPES)
 # A place in an activity that is not a child continuing from whole-class teaching is, with
 # these chances: a child who took part the year before (same age band), a child already in
 # another group this year, or a child new to the records.
@@ -248,7 +242,7 @@ class _Maker:
             counted = row.get(column)
             if not isinstance(counted, int):
                 return [None] * n
-            flags: list[bool | None] = [True] * min(counted, n) + [False] * max(0, n - counted)
+            flags: list[bool | None] = [i < counted for i in range(n)]
             rng.shuffle(flags)
             return flags
 
@@ -294,8 +288,7 @@ class _Maker:
         if not isinstance(send, int):
             return [None] * n
         e = ehcp if isinstance(ehcp, int) else 0
-        codes: list[str | None] = ["E"] * e + ["K"] * (send - e) + ["N"] * n
-        codes = codes[:n]
+        codes: list[str | None] = ["E" if i < e else "K" if i < send else "N" for i in range(n)]
         self.rng.shuffle(codes)
         return codes
 
