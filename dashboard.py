@@ -40,6 +40,12 @@ pages = {
             "app_pages/schools.py", title="Schools", icon=":material/school:", url_path="schools"
         ),
         st.Page(
+            "app_pages/progression.py",
+            title="Progression",
+            icon=":material/trending_up:",
+            url_path="progression",
+        ),
+        st.Page(
             "app_pages/partners.py",
             title="Partners",
             icon=":material/handshake:",

@@ -9,6 +9,7 @@ from hubmetrics.metrics import METRICS
 from hubmetrics.metrics.trajectory import trajectory
 from ui import data
 from ui import format as fmt
+from ui.children import children_beside
 from ui.filters import AGE_BAND_LABELS
 from ui.goals_view import comparison, headline
 from ui.page import current_view, header
@@ -49,6 +50,8 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
         st.caption(line)
     if outcome.note:
         st.caption(outcome.note)
+    if (children := children_beside(data.metrics(view.year, outcome.filters), key)) is not None:
+        st.caption(children)
 
     scope = outcome.filters
     history = [(y, v.value) for y, v in data.metric_trend(key, scope)]

@@ -121,9 +121,10 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
         rows,
         key="partners_table",
         file_name=f"partners-{view.year.replace('/', '-')}.csv",
-        counts=["Participations", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)],
+        counts=["Participations", "Individual children", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)],
         column_config={
             "Participations": COUNT,
+            "Individual children": COUNT,
             "Activities": COUNT,
             "State schools reached": COUNT,
             **{AGE_BAND_LABELS[b]: COUNT for b in AGE_BANDS},
@@ -134,7 +135,8 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
     st.caption(
         "Participations, activities and schools reached are for the year and filters chosen; "
         "state schools reached are the state-funded schools where the partner ran at least one "
-        "activity."
+        "activity. Individual children (and young people) are counted once each, from the "
+        "partner's participant records; blank for a partner that sends none."
     )
 
 
@@ -152,6 +154,7 @@ def _row(p: PartnerContribution) -> dict[str, object]:
         "Latest term returned": p.last_term_returned or "none",
         "Type": _partner_type(p.partner_type),
         "Participations": p.participations,
+        "Individual children": p.children,
         "Activities": p.activities,
         "State schools reached": p.schools_reached,
         "Activity types": _types(p.by_activity_type),

@@ -14,6 +14,7 @@ from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.reach import SchoolReach
 from ui import data
 from ui import format as fmt
+from ui.children import CHILDREN, children_beside
 from ui.filters import AGE_BAND_LABELS
 from ui.page import current_view, header
 from ui.tables import show_table
@@ -60,12 +61,15 @@ def page() -> None:
 
 
 def key_figures(values: dict[str, MetricValue]) -> None:
-    keys = ("participations", "cyp_participations", "school_age_participations", "partners_active")
+    keys = ["participations", "cyp_participations", "school_age_participations", "partners_active"]
+    if values[CHILDREN].value is not None:
+        keys.insert(2, CHILDREN)
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         column.metric(METRICS[key].label, fmt.figure(key, values[key].value))
     st.caption(
-        "Participations count a child once for every activity they take part in; they are not "
-        "a count of different children."
+        children_beside(values)
+        or "Participations count a child once for every activity they take part in; they are "
+        "not a count of different children."
     )
 
 

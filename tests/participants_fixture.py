@@ -96,7 +96,25 @@ RECORDS = (
 # Stages (furthest each year): Ava wcet -> ensemble -> advanced; Bo wcet -> none -> tuition;
 #   Cy wcet -> none -> none; Di wcet -> ensemble -> none; Ed wcet -> tuition -> none;
 #   Gu wcet -> tuition; Hal wcet -> none.
-HEADER = "participant_ref,partner_id,activity_id,start_date,age_band\n"
+# Each child's details (sex, fsm, send, ethnicity), the same on every record; blank: not
+# recorded. Profile of 2024/25 (Ava, Di, Ed, Gu, Hal; all KS2, so all of school age):
+#   ethnicity: White 2 (Ava WBRI, Hal WIRI), Black 1 (Di), Not known 1 (Ed REFU),
+#              Not recorded 1 (Gu) -> shares of the 3 recorded: White 2/3, Black 1/3
+#   sex: Girls 2 (Ava, Hal), Boys 2 (Di, Ed), Other or not known 1 (Gu) -> 2/4 each
+#   free school meals: Eligible 3 (Ava, Di, Gu), Not eligible 1 (Hal), Not recorded 1 (Ed)
+#   SEND: EHCP 1 (Di), No SEND 3 (Ava, Gu, Hal), Not recorded 1 (Ed)
+DETAILS = {
+    "Ava": ("F", "Y", "N", "WBRI"),
+    "Bo": ("M", "N", "K", "APKN"),
+    "Cy": ("F", "N", "N", "WBRI"),
+    "Di": ("M", "Y", "E", "BAFR"),
+    "Ed": ("M", "", "", "REFU"),
+    "Fi": ("F", "N", "N", "MWBC"),
+    "Gu": ("U", "Y", "N", ""),
+    "Hal": ("F", "N", "N", "WIRI"),
+    "Jo": ("", "", "", "WBRI"),
+}
+HEADER = "participant_ref,partner_id,activity_id,start_date,age_band,sex,fsm,send,ethnicity\n"
 
 
 def ref(name: str) -> str:
@@ -104,7 +122,9 @@ def ref(name: str) -> str:
 
 
 def records_csv(records: tuple[tuple[str, str, str, str, str], ...] = RECORDS) -> str:
-    return HEADER + "".join(f"{ref(n)},{p},{a},{d},{b}\n" for n, p, a, d, b in records)
+    return HEADER + "".join(
+        f"{ref(n)},{p},{a},{d},{b},{','.join(DETAILS[n])}\n" for n, p, a, d, b in records
+    )
 
 
 def build_cohort(path: Path) -> store.Connection:

@@ -33,6 +33,12 @@ STAGE_LABELS = {
     "none": "No record",
 }
 _YEAR = "year(p.start_date) - CASE WHEN month(p.start_date) < 9 THEN 1 ELSE 0 END"
+# Each current record `p` with its current activity `a`.
+RECORDS_OF_ACTIVITIES = """
+    FROM participants p
+    JOIN activities a ON a.partner_id = p.partner_id AND a.activity_id = p.activity_id
+         AND a.start_date = p.start_date
+"""
 
 
 def _children_sql(
@@ -56,9 +62,7 @@ def _children_sql(
         rec AS (
             SELECT {select_groups}p.participant_ref AS ref, {_YEAR} AS ay, p.age_band,
                    a.activity_type, a.level
-            FROM participants p
-            JOIN activities a ON a.partner_id = p.partner_id AND a.activity_id = p.activity_id
-                 AND a.start_date = p.start_date
+            {RECORDS_OF_ACTIVITIES}
             LEFT JOIN school s ON s.urn = a.school_urn
             WHERE {where}
         ),

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from hub_fixture import load_text
+from page_helpers import page_opener
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # A second year of activities so trends have two points; the fixture's own rows are 2025/26.
 EARLIER = """partner_id,activity_id,activity_name,activity_type,start_date,school_urn,age_band,participants,fsm,send
@@ -39,15 +38,4 @@ def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iter
 @pytest.fixture
 def open_page(app_db: Path) -> Callable[..., AppTest]:
     """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
-
-    def run(page: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for name, value in query.items():
-            at.query_params[name] = value
-        at.run()
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return run
+    return page_opener()

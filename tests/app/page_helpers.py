@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 Open = Callable[..., AppTest]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def page_opener() -> Open:
+    """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
+
+    def run(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
 
 
 def open_with(open_page: Open, page: str, **choices: str) -> AppTest:
