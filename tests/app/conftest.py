@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from hub_fixture import load_text
-from page_helpers import page_opener
+from page_helpers import as_app_database, page_opener
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
@@ -27,12 +26,7 @@ def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iter
     path = store.database_path(loaded_db)
     assert path is not None
     loaded_db.close()
-    monkeypatch.setenv("HUBMETRICS_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    yield from as_app_database(path, monkeypatch)
 
 
 @pytest.fixture

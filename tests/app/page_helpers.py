@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 Open = Callable[..., AppTest]
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def as_app_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Make `path` the app's database while a fixture lasts, with the caches cleared."""
+    monkeypatch.setenv("HUBMETRICS_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def page_opener() -> Open:

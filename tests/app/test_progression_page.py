@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from page_helpers import Open, page_opener, table
+from page_helpers import Open, as_app_database, page_opener, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
 
@@ -18,12 +17,7 @@ from hubmetrics import config
 def cohort_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "cohort.duckdb"
     build_cohort(path).close()
-    monkeypatch.setenv("HUBMETRICS_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    yield from as_app_database(path, monkeypatch)
 
 
 def goals_with_threshold(tmp_path: Path, threshold: int) -> Path:
