@@ -238,25 +238,29 @@ class _Maker:
         if band not in _YEAR_GROUPS:
             band = rng.choice(("ks2", "ks3"))
 
+        # The group's counts describe all its children; a few new ones among them are a
+        # random few of those, so each detail is dealt from the whole group and cut to n.
+        size = max(n, int(str(row["participants"])))
+
         def share(column: str) -> list[bool | None]:
             counted = row.get(column)
             if not isinstance(counted, int):
                 return [None] * n
-            flags: list[bool | None] = [i < counted for i in range(n)]
+            flags: list[bool | None] = [i < counted for i in range(size)]
             rng.shuffle(flags)
-            return flags
+            return flags[:n]
 
         female = row.get("female")
         male = row.get("male")
         if isinstance(female, int) and isinstance(male, int):
-            sexes = ["F"] * female + ["M"] * male
-            sexes = (sexes + ["U"] * n)[:n]
+            sexes = ["F" if i < female else "M" if i < female + male else "U" for i in range(size)]
         else:
-            sexes = [rng.choice("FM") for _ in range(n)]
+            sexes = [rng.choice("FM") for _ in range(size)]
         rng.shuffle(sexes)
+        sexes = sexes[:n]
         fsm, lac, eal, carer = share("fsm"), share("lac"), share("eal"), share("young_carer")
         gm = share("global_majority")
-        send = self.send_codes(row, n)
+        send = self.send_codes(row, size)[:n]
         children = []
         for i in range(n):
             self.count += 1

@@ -22,8 +22,8 @@ def children_beside(values: dict[str, MetricValue], key: str = "cyp_participatio
     if children.value is None or key not in PARTICIPATION_COUNTS:
         return None
     return (
-        f"**{fmt.figure(key, values[key].value)} {METRICS[key].label.lower()}** are "
-        f"participations: a child in three activities counts three times. The participant "
+        f"**{fmt.figure(key, values[key].value)} {METRICS[key].label.lower()}** count a child "
+        "once for every activity (three activities, three participations). The participant "
         f"records show **{fmt.figure(CHILDREN, children.value)} individual children and young "
         "people**, each counted once — from the partners that send records only."
     )

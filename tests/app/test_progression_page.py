@@ -104,7 +104,7 @@ def test_without_records_the_page_says_how_to_get_them(open_page: Open) -> None:
 def test_reach_and_partners_set_participations_beside_children(open_cohort: Open) -> None:
     at = open_cohort("app_pages/reach.py", year="2024/25")
     assert figures(at)["Individual children and young people"] == "5"
-    assert any("are participations" in c.value for c in at.caption)
+    assert any("count a child once for every activity" in c.value for c in at.caption)
     at.switch_page("app_pages/partners.py").run()
     assert not at.exception, at.exception
     partners = table(at, "Individual children")
