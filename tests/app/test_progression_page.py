@@ -110,3 +110,21 @@ def test_reach_and_partners_set_participations_beside_children(open_cohort: Open
     partners = table(at, "Individual children")
     by_id = dict(zip(partners.ID, partners["Individual children"], strict=True))
     assert (by_id["P1"], by_id["P2"]) == (4, 2)
+
+
+def test_upload_takes_participant_records_and_refuses_a_name(open_cohort: Open) -> None:
+    at = open_cohort("app_pages/upload.py")
+    at.selectbox(key="upload_kind").select("participants").run()
+    assert any("pseudonymise" in i.value for i in at.info)
+    at.selectbox(key="upload_partner").select("P1").run()
+    bad = "participant_ref,activity_id,start_date,age_band\nEmily Smith,T25,2025-09-15,ks2\n"
+    at.file_uploader(key="upload_file").upload("bad.csv", bad.encode(), "text/csv").run()
+    assert "cannot be loaded" in at.error[0].value
+    problems = table(at, "What to do")
+    assert problems.Column.tolist() == ["participant_ref"]
+    assert "Emily" not in " ".join(problems.Value.tolist() + problems["What to do"].tolist())
+    good = f"participant_ref,activity_id,start_date,age_band\n{'p_' + '0' * 19 + '1'},T25,2025-09-15,ks2\n"
+    at.file_uploader(key="upload_file").upload("good.csv", good.encode(), "text/csv").run()
+    assert "is clean" in at.success[0].value
+    at.button(key="upload_confirm").click().run()
+    assert any("Loaded as batch 5" in s.value for s in at.success)
