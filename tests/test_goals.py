@@ -62,7 +62,20 @@ def indicator(**fields: str) -> str:
 def test_default_file_loads_with_the_nine_goals():
     goals = load_goals(config.DEFAULT_GOALS)
     assert [g.number for g in goals.goals] == list(range(1, 10))
-    assert goals.baselines == {"global_majority_share": 0.22}
+    assert goals.baselines == {
+        "global_majority_share": 0.22,
+        "female_share": 0.49,
+        "ethnicity_white": 0.78,
+        "ethnicity_mixed": 0.065,
+        "ethnicity_asian": 0.07,
+        "ethnicity_black": 0.065,
+        "ethnicity_chinese": 0.005,
+        "ethnicity_other": 0.015,
+    }
+    # The ethnic groups' shares add up to the whole, and the global majority's to theirs.
+    groups = [v for k, v in goals.baselines.items() if k.startswith("ethnicity_")]
+    assert sum(groups) == pytest.approx(1.0)
+    assert sum(groups) - goals.baselines["ethnicity_white"] == pytest.approx(0.22)
     assert goals.suppression_threshold == 4
     metrics = {g.number: [i.metric for i in g.indicators] for g in goals.goals}
     assert metrics == {

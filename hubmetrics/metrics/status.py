@@ -204,7 +204,7 @@ def _indicator(
         figures = values(scope, year, None)
         better = REPLACED_BY.get(key)
         if better and has_data(figures[better]):
-            notes.append(_replaced_note(figures[key], figures[better]))
+            notes.append(_replaced_note(figures[key]))
             key = better
         detail = figures[key]
         if has_data(detail):
@@ -235,14 +235,10 @@ def _indicator(
     )
 
 
-def _replaced_note(estimate: MetricValue, records: MetricValue) -> str:
-    """Why an indicator shows the figure from participant records, and the other one."""
-    other = METRICS[estimate.key]
+def _replaced_note(estimate: MetricValue) -> str:
+    """Why an indicator shows the figure from participant records, and the returns' one."""
     shown = format_value(estimate.key, estimate.value if has_data(estimate) else None)
-    return (
-        f"From participant records: distinct children ({records.key}). "
-        f"{other.label} from the activity returns ({estimate.key}): {shown}."
-    )
+    return f"From participant records, each child once; the returns' estimate: {shown}."
 
 
 def _why_no_data(value: MetricValue) -> str:
