@@ -128,3 +128,13 @@ def test_upload_takes_participant_records_and_refuses_a_name(open_cohort: Open) 
     assert "is clean" in at.success[0].value
     at.button(key="upload_confirm").click().run()
     assert any("Loaded as batch 5" in s.value for s in at.success)
+
+
+def test_the_batches_page_counts_participant_records(open_cohort: Open) -> None:
+    at = open_cohort("app_pages/data.py")
+    shown = figures(at)
+    assert (shown["Participant records"], shown["Activities"], shown["Batches"]) == (
+        "18",
+        "11",
+        "4",
+    )
