@@ -324,6 +324,13 @@ def test_a_key_repeated_in_one_file_is_an_error(loaded_db: store.Connection) -> 
     assert "appears 2 times in this file, on lines 2, 4" in result.errors[0].message
 
 
+def test_a_repeated_name_is_not_shown_back_either(loaded_db: store.Connection) -> None:
+    result = load_text(loaded_db, "participants", HEADER + row("Jane Smith") * 2)
+    assert errors_at(result.errors) == {(2, "participant_ref"), (3, "participant_ref")}
+    assert all(p.value is None and "Jane" not in p.message for p in result.errors)
+    assert any("appears 2 times" in p.message for p in result.errors)
+
+
 def test_the_same_child_in_two_activities_is_two_records(loaded_db: store.Connection) -> None:
     text = HEADER + row(ANNA) + row(ANNA, "NMPAT,A2,2025-09-08,ks2,,,,,,,,,,")
     assert load_text(loaded_db, "participants", text).accepted

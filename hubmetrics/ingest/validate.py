@@ -585,10 +585,12 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
     key = ", ".join(kind.key)
     key_present = " AND ".join(f"{k} IS NOT NULL" for k in kind.key)
     first = _DUPLICATE_COLUMN[kind.name]
+    # A repeated pseudonym might be a name that its own check refuses: never shown back.
+    first_shown = "NULL" if kind.name == "participants" else f"CAST({first} AS VARCHAR)"
     repeated = _lit(_DUPLICATE_WHAT[kind.name] + " appears ")
     parts.append(
         f"SELECT line, {order[first]} AS pos, '{first}' AS column_name, "
-        f"CAST({first} AS VARCHAR) AS value, "
+        f"{first_shown} AS value, "
         f"{repeated} || n || ' times in this file, on lines ' || lines || "
         "'. Each must appear once: remove or correct the repeats.' AS message, "
         "'error' AS severity "
