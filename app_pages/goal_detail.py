@@ -10,6 +10,7 @@ from hubmetrics.metrics.trajectory import trajectory
 from ui import data, figures
 from ui import format as fmt
 from ui.auth import require
+from ui.children import children_beside
 from ui.filters import AGE_BAND_LABELS
 from ui.goals_view import comparison, headline
 from ui.page import current_view, header
@@ -50,7 +51,7 @@ goal = next(g for g in goals if g.number == number)
 result = next(r for r in data.goal_results(view.year, view.filters) if r.number == number)
 
 for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
-    key = indicator.metric
+    key = outcome.metric
     definition = METRICS[key]
     st.subheader(definition.label)
     st.markdown(
@@ -60,6 +61,8 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
         st.caption(line)
     if outcome.note:
         st.caption(outcome.note)
+    if (children := children_beside(data.metrics(view.year, outcome.filters), key)) is not None:
+        st.caption(children)
 
     scope = outcome.filters
     # A count is hidden by the table below (with the cells that would give it away); any

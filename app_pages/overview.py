@@ -7,6 +7,7 @@ import streamlit as st
 from ui import data, figures
 from ui import format as fmt
 from ui.auth import require
+from ui.children import children_beside
 from ui.goals_view import comparison, headline, label
 from ui.page import current_view, header
 
@@ -25,6 +26,7 @@ st.markdown(
     f"was on **{last}**. Figures are as at {fmt.long_date(data.as_of())}."
 )
 
+values = data.metrics(view.year, view.filters)
 results = data.goal_results(view.year, view.filters)
 columns = st.columns(3)
 for index, goal in enumerate(results):
@@ -47,6 +49,8 @@ for index, goal in enumerate(results):
         st.markdown(f"{fmt.status(lead.status)} · {headline(lead)}")
         if (line := comparison(lead, figures.comparison(lead))) is not None:
             st.caption(line)
+        if (children := children_beside(values, lead.metric)) is not None:
+            st.caption(children)
         others = goal.indicators[1:]
         if others:
             st.caption(

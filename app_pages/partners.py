@@ -90,7 +90,7 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
 def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
     st.subheader(f"What each partner contributed in {view.describe()}")
     rows = [_row(p, figures.in_full(p.partner_id)) for p in partners]
-    counts = ["Participations", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)]
+    counts = ["Participations", "Individual children", *(AGE_BAND_LABELS[b] for b in AGE_BANDS)]
     # A partner sees its own row in full; the others' small numbers are hidden.
     shown = {
         r["ID"]: r["Participations"]
@@ -135,6 +135,7 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
         shared=[_row(p, with_numbers=False) for p in partners],
         column_config={
             "Participations": COUNT,
+            "Individual children": COUNT,
             "Activities": COUNT,
             "State schools reached": COUNT,
             **{AGE_BAND_LABELS[b]: COUNT for b in AGE_BANDS},
@@ -145,7 +146,8 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
     st.caption(
         "Participations, activities and schools reached are for the year and filters chosen; "
         "state schools reached are the state-funded schools where the partner ran at least one "
-        "activity."
+        "activity. Individual children (and young people) are counted once each, from the "
+        "partner's participant records; blank for a partner that sends none."
     )
 
 
@@ -165,6 +167,7 @@ def _row(p: PartnerContribution, with_numbers: bool) -> dict[str, object]:
         "Latest term returned": p.last_term_returned or "none",
         "Type": _partner_type(p.partner_type),
         "Participations": p.participations,
+        "Individual children": p.children,
         "Activities": p.activities,
         "State schools reached": p.schools_reached,
         "Activity types": _types(p.by_activity_type, with_numbers),

@@ -15,6 +15,7 @@ from hubmetrics.reach import SchoolReach
 from ui import data, figures
 from ui import format as fmt
 from ui.auth import require
+from ui.children import CHILDREN, children_beside
 from ui.filters import AGE_BAND_LABELS
 from ui.page import current_view, header
 from ui.tables import show_table
@@ -62,14 +63,17 @@ def page() -> None:
 
 
 def key_figures(values: dict[str, MetricValue], filters: Filters) -> None:
-    keys = ("participations", "cyp_participations", "school_age_participations", "partners_active")
+    keys = ["participations", "cyp_participations", "school_age_participations", "partners_active"]
+    if values[CHILDREN].value is not None:
+        keys.insert(2, CHILDREN)
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         column.metric(
             METRICS[key].label, fmt.shown(key, figures.metric(values[key], values, filters))
         )
     st.caption(
-        "Participations count a child once for every activity they take part in; they are not "
-        "a count of different children."
+        children_beside(values)
+        or "Participations count a child once for every activity they take part in; they are "
+        "not a count of different children."
     )
 
 

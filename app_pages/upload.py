@@ -9,7 +9,7 @@ import streamlit as st
 from hubmetrics import config
 from hubmetrics.access import PARTNER_KINDS, Scope, scope
 from hubmetrics.actions import check_as, load_as
-from hubmetrics.contract import KINDS
+from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.ingest import LoadResult
 from hubmetrics.problems import problems_csv
 from ui import data
@@ -52,6 +52,7 @@ kind = left.selectbox(
         "partners": "Partners list",
         "schools": "Schools list",
         "activities": "Activity return",
+        "participants": "Participant records (pseudonymised)",
     }[k],
 )
 partner_id: str | None = None
@@ -64,12 +65,20 @@ if own_partner_only:
         disabled=True,
         help="A partner account uploads its own partner's returns only.",
     )
-elif kind == "activities":
+elif file_kind(kind).partner_named:
     named = "(the file has a partner_id column)"
     choice = right.selectbox(
         "Whose return is it?", [named, *data.filter_options()["partners"]], key="upload_partner"
     )
     partner_id = None if choice == named else choice
+if kind == "participants":
+    st.info(
+        "Participant records carry the hub's pseudonyms, never names, pupil numbers or dates "
+        "of birth: make the file with `hubmetrics pseudonymise` (see *Pseudonymising pupil "
+        "records* in the docs). A file with any other column, or a value that looks like a "
+        "name, email address, UPN or full postcode, is refused and not kept.",
+        icon=":material/shield_person:",
+    )
 sender: str | None = None
 if person.is_local:  # no sign-in: whoever uploads may say who they are
     sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")

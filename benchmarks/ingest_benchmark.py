@@ -1,6 +1,7 @@
-"""Validated load of an N-row activities file against a plain DuckDB read_csv of the same file.
+"""Validated load of an N-row activities (or participants) file against a plain DuckDB read_csv
+of the same file.
 
-Usage: python benchmarks/ingest_benchmark.py [--rows 1000000] [--repeat 3]
+Usage: python benchmarks/ingest_benchmark.py [--rows 1000000] [--repeat 3] [--kind participants]
 Prints both times and their ratio. The data is synthetic.
 """
 
@@ -18,8 +19,17 @@ from pathlib import Path
 import duckdb
 
 from hubmetrics import store
-from hubmetrics.contract import ACTIVITIES, ACTIVITY_TYPES, AGE_BANDS, GENRES, LEVELS
+from hubmetrics.contract import (
+    ACTIVITIES,
+    ACTIVITY_TYPES,
+    AGE_BANDS,
+    ETHNICITY_CODES,
+    GENRES,
+    LEVELS,
+    PARTICIPANTS,
+)
 from hubmetrics.ingest import load_file
+from hubmetrics.pseudonymise import pseudonym
 
 PARTNERS = [f"P{i:02d}" for i in range(20)]
 URNS = list(range(900001, 900301))
@@ -68,6 +78,51 @@ def write_activities(path: Path, rows: int, seed: int = 1) -> None:
             f.write(",".join(cells) + "\n")
 
 
+# The participants benchmark: records of children in this many activities (loaded first).
+RECORD_ACTIVITIES = 20_000
+
+
+def write_participants(path: Path, rows: int, seed: int = 1) -> None:
+    """Write a valid participants file of `rows` records over RECORD_ACTIVITIES activities,
+    about four records per child."""
+    rng = random.Random(seed)
+    key = bytes(32)
+    refs = [pseudonym(f"A{i:012d}", key) for i in range(max(1, rows // 4))]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(",".join(PARTICIPANTS.column_names) + "\n")
+        for i in range(rows):
+            a = i % RECORD_ACTIVITIES
+            cells = [
+                refs[(i // RECORD_ACTIVITIES + a * 7919) % len(refs)],
+                PARTNERS[a % len(PARTNERS)],
+                f"A{a}",
+                _start(a),
+                rng.choice(AGE_BANDS),
+                rng.choice("FMU"),
+                rng.choice("YN"),
+                rng.choice("NNNNKE"),
+                "",
+                "N",
+                rng.choice(("Y", "N", "")),
+                "",
+                rng.choice(ETHNICITY_CODES),
+                f"NN{rng.randint(1, 18)}",
+                str(rng.choice(URNS)),
+            ]
+            f.write(",".join(cells) + "\n")
+
+
+def _start(i: int) -> str:
+    return f"{2016 + (i // 336) % 10}-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}"
+
+
+def seed_activities(con: store.Connection, folder: Path) -> None:
+    """The activities the participants benchmark's records belong to."""
+    path = folder / "record-activities.csv"
+    write_activities(path, RECORD_ACTIVITIES)
+    assert load_file(con, "activities", path).accepted
+
+
 def seed_database(path: Path) -> store.Connection:
     con = store.connect(path)
     partners = "partner_id,name\n" + "".join(f"{p},Partner {p}\n" for p in PARTNERS)
@@ -83,14 +138,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kind", choices=("activities", "participants"), default="activities")
     args = parser.parse_args()
     os.environ["HUBMETRICS_MAX_UPLOAD_MB"] = "100000"
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        csv_path = folder / "activities.csv"
+        csv_path = folder / f"{args.kind}.csv"
         started = time.perf_counter()
-        write_activities(csv_path, args.rows)
+        write = write_participants if args.kind == "participants" else write_activities
+        write(csv_path, args.rows)
         size_mb = csv_path.stat().st_size / 1_048_576
         print(
             f"generated {args.rows:,} rows ({size_mb:.0f} MB) in "
@@ -106,10 +163,12 @@ def main() -> None:
             plain.close()
 
             con = seed_database(folder / f"hub{run}.duckdb")
+            if args.kind == "participants":
+                seed_activities(con, folder)
             t0 = time.perf_counter()
             # The validated load includes reading the file, hashing it, keeping a copy, every
             # check and the insert: everything `hubmetrics load` does.
-            result = load_file(con, "activities", csv_path)
+            result = load_file(con, args.kind, csv_path)
             load_times.append(time.perf_counter() - t0)
             assert result.accepted, result.errors[:3]
             assert result.rows == args.rows

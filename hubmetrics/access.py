@@ -57,8 +57,9 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "methods": {role: Scope.ALL for role in ROLES},
 }
 
-# A partner sends only its own activity returns; the partners and schools lists are the hub's.
-PARTNER_KINDS = ("activities",)
+# A partner sends only its own returns (activities and participant records); the partners and
+# schools lists are the hub's.
+PARTNER_KINDS = ("activities", "participants")  # a partner's own returns
 
 LOCAL_PREFIX = "local:"
 
@@ -149,7 +150,8 @@ def upload_partner(person: Person, kind: str, partner_id: str | None) -> str | N
         return partner_id
     if kind not in PARTNER_KINDS:
         raise AccessRefused(
-            f"A partner account may upload only its own activity returns, not a {kind} list."
+            f"A partner account may upload only its own returns (activities or participant "
+            f"records), not a {kind} list."
         )
     if partner_id is not None and partner_id != person.partner_id:
         raise AccessRefused(

@@ -104,6 +104,8 @@ def rollback(con: store.Connection, batch_id: int, *, user: str | None = None) -
                     f"Batch {batch_id} added partners that activities now use: {names}. "
                     "Roll back those activity returns first."
                 )
+        if kind == "activities":
+            _refuse_if_records_depend(cur, batch_id)
         removed_row = cur.execute(
             f"DELETE FROM {table} WHERE batch_id = ?",
             [batch_id],  # safe: fixed name
@@ -118,3 +120,26 @@ def rollback(con: store.Connection, batch_id: int, *, user: str | None = None) -
             [user, batch_id],
         )
     return int(removed_row[0]) if removed_row else 0
+
+
+def _refuse_if_records_depend(cur: store.Connection, batch_id: int) -> None:
+    """Refuse to roll back activities that current participant records belong to, unless
+    the rollback brings back an earlier version of the same activity."""
+    key = "p.partner_id = a.partner_id AND p.activity_id = a.activity_id AND p.start_date = a.start_date"
+    row = cur.execute(
+        f"""
+        SELECT count(*), list(DISTINCT p.batch_id ORDER BY p.batch_id)
+        FROM participant_row p JOIN activity_row a ON {key}
+        WHERE a.batch_id = ? AND p.replaced_by IS NULL AND NOT EXISTS (
+            SELECT 1 FROM activity_row e WHERE e.replaced_by = a.batch_id
+            AND e.partner_id = a.partner_id AND e.activity_id = a.activity_id
+            AND e.start_date = a.start_date)
+        """,  # safe: fixed SQL
+        [batch_id],
+    ).fetchone()
+    if row and row[0]:
+        batches = ", ".join(str(b) for b in row[1][:5])
+        raise RollbackRefused(
+            f"Batch {batch_id} holds activities that {row[0]:,} participant records belong to "
+            f"(participant batches {batches}). Roll back those participant batches first."
+        )

@@ -19,6 +19,7 @@ from hubmetrics.batches import RollbackRefused, list_batches
 from hubmetrics.contract import KINDS
 from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 from hubmetrics.problems import problems_csv
+from hubmetrics.pseudonymise import add_pseudonymise_command, run_pseudonymise_command
 from hubmetrics.query import QueryRefused, as_csv, as_json, run_query
 from hubmetrics.reports.cli import add_export_command, run_export_command
 from hubmetrics.reports.report_cli import add_report_command, run_report_command
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_command(sub)
     add_users_command(sub)
     add_backup_commands(sub)
+    add_pseudonymise_command(sub)
     return parser
 
 
@@ -135,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_users_command(args)
     if command in ("backup", "restore"):
         return run_backup_command(args)
+    if command == "pseudonymise":
+        return run_pseudonymise_command(args)
     raise AssertionError(command)
 
 

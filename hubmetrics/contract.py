@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["text", "code", "integer", "number", "date", "enum", "yesno"]
+# `send`: yes/no, or the school census's N (none), K (SEN support) or E (EHCP); stored as
+# one letter: N, K, E, or Y (has SEND, level not said).
+ColumnType = Literal["text", "code", "integer", "number", "date", "enum", "yesno", "send"]
 
 ACTIVITY_TYPES = (
     "wcet",
@@ -56,7 +58,20 @@ PARTNER_TYPES = (
     "other",
 )
 
-KINDS = ("partners", "schools", "activities")
+SEXES = ("F", "M", "U")
+# The DfE school census's main ethnicity codes, grouped into the census's main groups.
+ETHNICITY_GROUPS: dict[str, tuple[str, ...]] = {
+    "White": ("WBRI", "WIRI", "WIRT", "WOTH", "WROM"),
+    "Mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "Asian": ("AIND", "APKN", "ABAN", "AOTH"),
+    "Black": ("BCRB", "BAFR", "BOTH"),
+    "Chinese": ("CHNE",),
+    "Other": ("OOTH",),
+    "Not known": ("REFU", "NOBT"),
+}
+ETHNICITY_CODES = tuple(code for codes in ETHNICITY_GROUPS.values() for code in codes)
+
+KINDS = ("partners", "schools", "activities", "participants")
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,11 @@ class FileKind:
     key: tuple[str, ...]
     rules: tuple[Rule, ...] = field(default_factory=tuple)
     description: str = ""
+    # The upload may name the partner instead of carrying a partner_id column.
+    partner_named: bool = False
+    # An unknown column refuses the file instead of being a warning: the original file is
+    # kept, so it must hold nothing beyond the contract's columns.
+    strict_columns: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -153,6 +173,7 @@ ACTIVITIES = FileKind(
     name="activities",
     description="A partner's activity return: one row per activity group.",
     key=("partner_id", "activity_id", "start_date"),
+    partner_named=True,
     columns=(
         Column("partner_id", "code", required=True, max_length=32),
         Column("activity_id", "text", required=True, max_length=100),
@@ -221,7 +242,86 @@ ACTIVITIES = FileKind(
     ),
 )
 
-FILE_KINDS: dict[str, FileKind] = {k.name: k for k in (PARTNERS, SCHOOLS, ACTIVITIES)}
+
+def _flag(name: str, help: str) -> Column:
+    return Column(name, "yesno", help=help)
+
+
+PARTICIPANTS = FileKind(
+    name="participants",
+    description="Pseudonymised records of individual children: one row per child per activity.",
+    key=("partner_id", "activity_id", "start_date", "participant_ref"),
+    partner_named=True,
+    strict_columns=True,
+    columns=(
+        Column("participant_ref", "code", required=True, max_length=64),
+        Column("partner_id", "code", required=True, max_length=32),
+        Column("activity_id", "text", required=True, max_length=100),
+        Column("start_date", "date", required=True),
+        Column("age_band", "enum", required=True, allowed=AGE_BANDS),
+        Column("sex", "enum", allowed=SEXES),
+        _flag("fsm", "eligible for free school meals or pupil premium"),
+        Column("send", "send", help="yes/no, or the census's N, K or E"),
+        _flag("ehcp", "has an education, health and care plan"),
+        _flag("lac", "looked-after or care-experienced"),
+        _flag("eal", "English as an additional language"),
+        _flag("young_carer", "a young carer"),
+        Column("ethnicity", "enum", allowed=ETHNICITY_CODES),
+        Column("postcode_district", "code", max_length=10),
+        Column("school_urn", "integer", minimum=1, maximum=9_999_999),
+    ),
+    rules=(
+        Rule(
+            "ehcp",
+            "ehcp AND send = 'N'",
+            "ehcp says yes but send says no (or N). A child with an EHCP has SEND: "
+            "correct one of them.",
+        ),
+        Rule(
+            "ehcp",
+            "NOT ehcp AND send = 'E'",
+            "send is E (EHCP) but ehcp says no. Correct one of them.",
+        ),
+    ),
+)
+
+FILE_KINDS: dict[str, FileKind] = {k.name: k for k in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS)}
+
+# The hub's own pseudonym format (see hubmetrics/pseudonymise.py): never refused.
+PSEUDONYM_PREFIX = "p_"
+PSEUDONYM_HEX = 20
+PSEUDONYM_RE = r"p_[0-9a-f]{20}"
+# What a participant_ref must not look like, checked in this order; the first that matches
+# is the one reported. Each regular expression is searched for anywhere in the value (RE2
+# and Python's `re` read them alike). A value in the hub's own format matches none of them.
+PSEUDONYM_REFUSALS: tuple[tuple[str, str, str], ...] = (
+    (
+        "email",
+        r"@",
+        "This looks like an email address (it has an @).",
+    ),
+    (
+        "upn",
+        r"(^|[^A-Za-z0-9])[A-Za-z][0-9]{12}([^A-Za-z0-9]|$)",
+        "This looks like a unique pupil number (a letter and 12 digits).",
+    ),
+    (
+        "number",
+        r"^[0-9]+$",
+        "This is a number on its own, which looks like a pupil or admission number.",
+    ),
+    (
+        "name",
+        r"^[^0-9_]+$|[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}",
+        "This looks like a name (it has no digit or underscore, or it has two words).",
+    ),
+    (
+        "shape",
+        r"^.{0,7}$|[^A-Za-z0-9_-]",
+        "A pseudonym is at least 8 letters, digits, '-' or '_', with no spaces or other "
+        "characters.",
+    ),
+)
 
 YES_VALUES = ("y", "yes", "true", "1")
 NO_VALUES = ("n", "no", "false", "0")

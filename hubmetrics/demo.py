@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from hubmetrics import demo_participants
 from hubmetrics.config import DEMO_DIR, TEMPLATES_DIR
 from hubmetrics.contract import (
     ACTIVITIES,
@@ -21,6 +22,7 @@ from hubmetrics.contract import (
     GENRES,
     KINDS,
     LEVELS,
+    PARTICIPANTS,
     PARTNER_TYPES,
     PARTNERS,
     PHASES,
@@ -2616,6 +2618,40 @@ def _summary(schools: list[_School], gen: _Generator) -> list[str]:
     return lines
 
 
+def _write_participants(
+    folder: Path, gen: _Generator, schools: list[_School], seed: int, returns: list[DemoFile]
+) -> list[DemoFile]:
+    """The lead partner's pseudonymised records, one file per term, each sent with (just
+    after, in the manifest's order) that term's activity return. A separate random stream,
+    so that the activity files do not change."""
+    places = {
+        s.urn: demo_participants.School(s.postcode.split()[0], s.district.global_majority)
+        for s in schools
+    }
+    records = demo_participants.make_records(gen.rows[LEAD_PARTNER], places, seed + 1)
+    by_file: dict[tuple[int, str], list[demo_participants.Record]] = {}
+    for record in records:
+        start = _start_of(dict(record.row))
+        by_file.setdefault((_year_of(start), _term_of(start)), []).append(record)
+    sent = {e.file_name: e for e in returns}
+    out = []
+    for (year, term), chunk in sorted(by_file.items()):
+        chunk.sort(key=lambda r: (_start_of(dict(r.row)), str(r.row["activity_id"]), r.child.ref))
+        name = f"participants_{LEAD_PARTNER}_{_year_label(year)}_{term}.csv"
+        _write_csv(
+            folder / name,
+            PARTICIPANTS.column_names,
+            [demo_participants.record_cells(r) for r in chunk],
+        )
+        activities = sent[f"activities_{LEAD_PARTNER}_{_year_label(year)}_{term}.csv"]
+        out.append(
+            DemoFile(
+                name, "participants", LEAD_PARTNER, activities.submitted_by, activities.received_on
+            )
+        )
+    return out
+
+
 def write_demo_files(folder: Path, seed: int = 2026) -> list[DemoFile]:
     """Write the demo CSV files, manifest.csv and README.md into `folder`; return the manifest."""
     rng = random.Random(seed)
@@ -2630,7 +2666,7 @@ def write_demo_files(folder: Path, seed: int = 2026) -> list[DemoFile]:
     gen.run()
 
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("activities_*.csv"):
+    for stale in (*folder.glob("activities_*.csv"), *folder.glob("participants_*.csv")):
         stale.unlink()
     _write_csv(
         folder / "partners.csv",
@@ -2666,6 +2702,7 @@ def write_demo_files(folder: Path, seed: int = 2026) -> list[DemoFile]:
             received = _received(rng, year, term)
             assert all(_start_of(r) <= received for r in rows)
             returns.append(DemoFile(name, "activities", partner.partner_id, submitted_by, received))
+    returns += _write_participants(folder, gen, schools, seed, returns)
     entries += sorted(returns, key=lambda e: (e.received_on, e.file_name))
     assert all(e.kind in KINDS for e in entries)
     _write_csv(
@@ -2720,6 +2757,12 @@ and when it would have arrived; the files load through the normal ingestion.
   cold spots;
 - `continuing_from_wcet` on some KS2/KS3 tuition groups, so a continuation rate can be worked
   out year on year;
+- pseudonymised records (`participants_NMPAT_*.csv`) of the lead partner's own pupils in its
+  whole-class teaching, tuition, ensembles and choirs, one file per term sent with that term's
+  return: invented children with made-up pupil numbers, turned into the hub's pseudonyms with
+  the demo's own key (`hubmetrics/demo_participants.py`). Most stop after whole-class teaching;
+  about one in five goes on to tuition the year after; a few reach ensembles and advanced
+  groups. The other partners send no records, as most partners would not;
 - breakdowns left blank (not recorded) by some partners and on some rows;
 - 2025/26 part-way through (the demo's today is early March 2026): autumn and spring only,
   and {late} have not sent their spring return yet;
@@ -2825,6 +2868,43 @@ _TEMPLATE_ROWS: dict[str, tuple[tuple[str, ...], ...]] = {
             "18",
         ),
     ),
+    # Example pseudonyms in the hub's format (`p_` and 20 hexadecimal characters).
+    "participants": (
+        (
+            "p_4f1c0a9e6b2d83a57c10",
+            "EXAMPLE-TRUST",
+            "EX-001",
+            "2025-09-08",
+            "ks2",
+            "F",
+            "Y",
+            "K",
+            "N",
+            "N",
+            "N",
+            "N",
+            "WBRI",
+            "ZZ99",
+            "999991",
+        ),
+        (
+            "p_9a07d2e15c3b48f6e021",
+            "EXAMPLE-TRUST",
+            "EX-001",
+            "2025-09-08",
+            "ks2",
+            "M",
+            "",
+            "N",
+            "N",
+            "",
+            "Y",
+            "",
+            "APKN",
+            "ZZ99",
+            "999991",
+        ),
+    ),
 }
 
 
@@ -2832,7 +2912,7 @@ def write_templates(folder: Path) -> list[Path]:
     """Write an upload template for each file kind: the contract header and two example rows."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in (PARTNERS, SCHOOLS, ACTIVITIES):
+    for kind in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS):
         rows = _TEMPLATE_ROWS[kind.name]
         assert all(len(row) == len(kind.column_names) for row in rows)
         path = folder / f"{kind.name}.csv"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hubmetrics import config
+from hubmetrics.metrics.demographics import PROFILE_BASELINES
 from hubmetrics.metrics.filters import FilterError, Filters
 from hubmetrics.metrics.registry import METRIC_KEYS, METRICS
 from hubmetrics.metrics.years import YearError, parse_year
@@ -23,10 +24,11 @@ GOAL_KEYS = ("number", "title", "indicators")
 INDICATOR_KEYS = ("metric", "target", "target_year", "direction", "baseline", "filters", "note")
 BASELINE_KEYS = ("value", "year")
 FILTER_KEYS = ("partner_id", "local_authority", "age_band")
-AREA_BASELINES = ("global_majority_share",)
+# The area's shares the metrics and the children's profile (Progression page) are set against.
+AREA_BASELINES = ("global_majority_share", *PROFILE_BASELINES)
 DEFAULT_SUPPRESSION_THRESHOLD = 4
-# Metrics an indicator cannot use: a breakdown is not one number.
-NOT_INDICATORS = ("participations_by_age_band",)
+# Metrics an indicator cannot use: a breakdown or a funnel is not one number.
+NOT_INDICATORS = ("participations_by_age_band", "progression_funnel")
 
 
 class GoalsFileError(Exception):
@@ -228,7 +230,7 @@ def _indicator(entry: dict[str, Any], where: str, problems: list[str]) -> Indica
     elif metric in NOT_INDICATORS:
         problems.append(
             f"{where}: {metric} is a breakdown, not one number, so it cannot have a target; "
-            "use e.g. early_years_participations"
+            "use e.g. early_years_participations or unique_continuation_rate"
         )
     target: Any = entry.get("target")
     if target is None:

@@ -9,13 +9,15 @@ from hubmetrics import store
 
 
 def loaded_counts(con: store.Connection) -> dict[str, int]:
-    """Current partners, schools and activities, and the batches loaded."""
+    """Current partners, schools, activities and participant records, and the batches loaded."""
     row = con.execute(
         "SELECT (SELECT count(*) FROM partners), (SELECT count(*) FROM schools), "
-        "(SELECT count(*) FROM activities), (SELECT count(*) FROM batches WHERE status = 'loaded')"
+        "(SELECT count(*) FROM activities), (SELECT count(*) FROM participants), "
+        "(SELECT count(*) FROM batches WHERE status = 'loaded')"
     ).fetchone()
     assert row is not None
-    return dict(zip(("partners", "schools", "activities", "batches"), map(int, row), strict=True))
+    names = ("partners", "schools", "activities", "participant records", "batches")
+    return dict(zip(names, map(int, row), strict=True))
 
 
 @dataclass(frozen=True)

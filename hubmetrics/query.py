@@ -16,7 +16,7 @@ import duckdb
 from hubmetrics import store
 from hubmetrics.problems import neutralise_formula
 
-PUBLIC_VIEWS = ("activities", "schools", "partners", "batches")
+PUBLIC_VIEWS = ("activities", "schools", "partners", "batches", "participants")
 
 
 class QueryRefused(Exception):

@@ -85,9 +85,10 @@ def term_of(day: date) -> Term:
 class PartnerContribution:
     """One partner's part in the selection, and whether its returns are in.
 
-    The figures (participations, activities, schools_reached, by_activity_type,
-    by_age_band) are the engine's — participations, its row count, schools_engaged and
-    participations_by_age_band — for this partner within the year and the other filters.
+    The figures (participations, activities, schools_reached, children, by_activity_type,
+    by_age_band) are the engine's — participations, its row count, schools_engaged,
+    unique_cyp and participations_by_age_band — for this partner within the year and the
+    other filters.
     The return fields do not depend on the year or filters chosen: they are about the
     partner's returns as at the as-at date (see `partner_contributions`).
     """
@@ -98,6 +99,7 @@ class PartnerContribution:
     participations: int
     activities: int
     schools_reached: int
+    children: int | None  # individual children in its participant records (None: no records)
     by_activity_type: dict[str, int]
     by_age_band: dict[str, int]
     last_return: datetime | None
@@ -251,6 +253,7 @@ def partner_contributions(
                 participations=_count(values["participations"]),
                 activities=int(values["participations"].rows or 0),
                 schools_reached=_count(values["schools_engaged"]),
+                children=_children(values["unique_cyp"]),
                 by_activity_type=types,
                 by_age_band={b: int(bands.get(b, 0)) for b in AGE_BANDS},
                 last_return=last_sent.get(partner_id),
@@ -268,6 +271,11 @@ def _count(value: MetricValue) -> int:
     number = value.value
     assert isinstance(number, int), (value.key, number)
     return number
+
+
+def _children(value: MetricValue) -> int | None:
+    """A count of individual children, or None where there are no participant records."""
+    return None if value.value is None else _count(value)
 
 
 def _expected(sent: set[Term], term: Term) -> bool:

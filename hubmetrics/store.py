@@ -131,10 +131,39 @@ MIGRATIONS: tuple[str, ...] = (
         via      VARCHAR NOT NULL
     );
     """,
+    # 4: pseudonymised records of individual children (the `participants` file kind), versioned
+    # like the other rows. `send` is N, K, E or Y (see contract.py).
+    """
+    CREATE TABLE participant_row (
+        batch_id INTEGER NOT NULL, replaced_by INTEGER, source_line INTEGER,
+        participant_ref VARCHAR, partner_id VARCHAR, activity_id VARCHAR, start_date DATE,
+        age_band VARCHAR, sex VARCHAR, fsm BOOLEAN, send VARCHAR, ehcp BOOLEAN, lac BOOLEAN,
+        eal BOOLEAN, young_carer BOOLEAN, ethnicity VARCHAR, postcode_district VARCHAR,
+        school_urn INTEGER, is_empty BOOLEAN, unreadable STRUCT(c VARCHAR, v VARCHAR)[]
+    );
+    """,
 )
 
+
+def _academic_year(day: str) -> str:
+    """SQL for the academic year (`2025/26`) that contains the date `day` (a column)."""
+    return (
+        f"CAST(year({day}) - CASE WHEN month({day}) < 9 THEN 1 ELSE 0 END AS VARCHAR) || '/' || "
+        f"lpad(CAST((year({day}) + CASE WHEN month({day}) < 9 THEN 0 ELSE 1 END) % 100 "
+        "AS VARCHAR), 2, '0')"
+    )
+
+
+def _term(day: str) -> str:
+    """SQL for the term (autumn, spring or summer) that contains the date `day`."""
+    return (
+        f"CASE WHEN month({day}) >= 9 THEN 'autumn' WHEN month({day}) <= 3 THEN 'spring' "
+        "ELSE 'summer' END"
+    )
+
+
 # Views are derived, so they are recreated on every open rather than migrated.
-VIEWS: dict[str, str] = {
+VIEWS: dict[str, str] = {  # safe: the f-strings below format fixed column names only
     "partners": """
         SELECT partner_id, name, partner_type, website, batch_id
         FROM partner_row WHERE replaced_by IS NULL
@@ -144,19 +173,20 @@ VIEWS: dict[str, str] = {
                pupils, fsm_percent, send_percent, imd_decile, rural, state_funded, batch_id
         FROM school_row WHERE replaced_by IS NULL
     """,
-    "activities": """
+    "activities": f"""
         SELECT a.partner_id, a.activity_id, a.activity_name, a.activity_type, a.genre, a.level,
-               a.start_date, a.end_date,
-               CAST(year(a.start_date) - CASE WHEN month(a.start_date) < 9 THEN 1 ELSE 0 END
-                    AS VARCHAR) || '/' ||
-               lpad(CAST((year(a.start_date) + CASE WHEN month(a.start_date) < 9 THEN 0 ELSE 1 END)
-                    % 100 AS VARCHAR), 2, '0') AS academic_year,
-               CASE WHEN month(a.start_date) >= 9 THEN 'autumn'
-                    WHEN month(a.start_date) <= 3 THEN 'spring' ELSE 'summer' END AS term,
-               a.school_urn, a.venue_postcode, a.age_band, a.participants, a.new_participants,
+               a.start_date, a.end_date, {_academic_year("a.start_date")} AS academic_year,
+               {_term("a.start_date")} AS term, a.school_urn, a.venue_postcode, a.age_band, a.participants, a.new_participants,
                a.continuing_from_wcet, a.female, a.male, a.fsm, a.send, a.ehcp, a.lac, a.eal,
                a.global_majority, a.young_carer, a.sessions, a.contact_hours, a.batch_id
         FROM activity_row a WHERE a.replaced_by IS NULL
+    """,
+    "participants": f"""
+        SELECT participant_ref, partner_id, activity_id, start_date,
+               {_academic_year("start_date")} AS academic_year, {_term("start_date")} AS term,
+               age_band, sex, fsm, send, ehcp, lac, eal, young_carer, ethnicity,
+               postcode_district, school_urn, batch_id
+        FROM participant_row WHERE replaced_by IS NULL
     """,
     "batches": """
         SELECT batch_id, kind, partner_id, submitted_by, submitted_at, file_name, sha256,

@@ -53,7 +53,7 @@ def published_metric(
         if value.key in NOT_PEOPLE or not isinstance(number, int):
             return number
         return suppress_count(number, threshold)
-    if definition.kind == "continuation" or (
+    if definition.kind in ("continuation", "unique_continuation") or (
         definition.kind == "ratio" and definition.source == "activities"
     ):
         return suppress_ratio(number, value.numerator, value.denominator, threshold)

@@ -49,6 +49,7 @@ def snapshot(con: store.Connection) -> dict[str, list[tuple[object, ...]]]:
         "partner_row",
         "school_row",
         "activity_row",
+        "participant_row",
         "data_version",
         "schema_version",
         "hub_setting",

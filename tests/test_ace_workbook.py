@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from hub_fixture import ACTIVITIES_HEADER, SCHOOLS_CSV, load_text
 from openpyxl.worksheet.worksheet import Worksheet
+from participants_fixture import build_cohort
 
 from hubmetrics import store
 from hubmetrics.cli import main
@@ -222,8 +223,26 @@ def test_whole_class_teaching(book: openpyxl.Workbook, ace_db: store.Connection)
     assert find(ws, "Whole-class pupils in 2024/25")[1] == cont.denominator == 50
     assert find(ws, "Continuing from whole-class teaching in 2025/26")[1] == cont.numerator == 5
     assert find(ws, "Continuation rate")[1] == pytest.approx(cont.value) == 0.1
+    assert "from the activity returns" in str(find(ws, "Continuation rate")[2])
     assert find(ws, "Rows where continuing_from_wcet is not recorded")[1] == cont.skipped
     assert find(ws, "Whole-class pupils, KS2")[1] == 28
+
+
+def test_continuation_uses_participant_records_where_they_exist(tmp_path: Path) -> None:
+    """On the hand-made cohort (tests/participants_fixture.py): 3 of the 5 children in
+    whole-class teaching in 2023/24 went on in 2024/25; the returns say 4 of 5."""
+    con = build_cohort(tmp_path / "c.duckdb")
+    try:
+        out = write_ace_workbook(con, "2024/25", tmp_path / "ace.xlsx", goals=load_goals())
+    finally:
+        con.close()
+    ws = openpyxl.load_workbook(out)["Whole-class teaching"]
+    label, value, source = find(ws, "Continuation rate")
+    assert value == pytest.approx(0.6)
+    assert "unique_continuation_rate" in str(source) and "participant records" in str(source)
+    assert find(ws, "Children in whole-class teaching in 2023/24 (participant records)")[1] == 5
+    assert find(ws, "Of those children, in another activity in 2024/25")[1] == 3
+    assert find(ws, "Continuation rate from the activity returns")[1] == pytest.approx(0.8)
 
 
 def test_ensembles_and_singing(book: openpyxl.Workbook, ace_db: store.Connection) -> None:

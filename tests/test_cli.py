@@ -263,9 +263,9 @@ def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str], loaded: Path
 def test_an_unknown_kind_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], db: Path, files: dict[str, Path]
 ) -> None:
-    code, err = usage_error(capsys, db, "load", "participants", str(files["activities"]))
+    code, err = usage_error(capsys, db, "load", "pupils", str(files["activities"]))
     assert code == 2
-    assert "invalid choice: 'participants'" in err
+    assert "invalid choice: 'pupils'" in err
     assert not db.exists()
 
 

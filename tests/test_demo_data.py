@@ -17,7 +17,9 @@ from hubmetrics.demo import BREAKDOWNS as COUNTS
 from hubmetrics.demo import SYNTHETIC_NOTE, read_manifest, write_demo_files
 
 SCHOOL_AGE = ("ks1", "ks2", "ks3", "ks4", "ks5")
-FILE_NAME = re.compile(r"^activities_([A-Z0-9_-]+)_(\d{4})-(\d{2})_(autumn|spring|summer)\.csv$")
+FILE_NAME = re.compile(
+    r"^(activities|participants)_([A-Z0-9_-]+)_(\d{4})-(\d{2})_(autumn|spring|summer)\.csv$"
+)
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -112,7 +114,8 @@ def test_every_file_says_it_is_synthetic_and_csvs_hold_only_header_and_rows() ->
         first = path.read_text(encoding="utf-8-sig").splitlines()[0]
         assert not first.startswith("#"), path.name
         if path.name != "manifest.csv":
-            kind = "activities" if path.name.startswith("activities_") else path.stem
+            match = FILE_NAME.match(path.name)
+            kind = match.group(1) if match else path.stem
             assert first.split(",") == list(contract.file_kind(kind).column_names), path.name
 
 
@@ -200,7 +203,7 @@ def test_years_terms_and_file_names(activities: list[dict[str, str]]) -> None:
     for row in activities:
         match = FILE_NAME.match(row["_file"])
         assert match, row["_file"]
-        partner, year, _, term = match.groups()
+        _, partner, year, _, term = match.groups()
         start = _start(row)
         assert row["partner_id"] == partner
         assert (_year(start), _term(start)) == (int(year), term), row["_file"]
@@ -322,16 +325,29 @@ def test_manifest() -> None:
     entries = read_manifest(DEMO_DIR)
     assert [e.kind for e in entries[:2]] == ["partners", "schools"]
     assert all(e.submitted_by == "data@nmpat.example" for e in entries[:2])
-    returns = entries[2:]
-    assert all(e.kind == "activities" for e in returns)
-    assert [e.received_on for e in returns] == sorted(e.received_on for e in returns)
+    returns = [e for e in entries[2:] if e.kind == "activities"]
+    records = [e for e in entries[2:] if e.kind == "participants"]
+    assert len(returns) + len(records) == len(entries) - 2
+    assert [e.received_on for e in entries[2:]] == sorted(e.received_on for e in entries[2:])
+    # The lead partner's records come each term with its activity return, loaded after it.
+    assert len(records) == 8
+    names = [e.file_name for e in entries]
+    for entry in records:
+        returned = entry.file_name.replace("participants_", "activities_")
+        assert names.index(returned) < names.index(entry.file_name)
+        sent_with = entries[names.index(returned)]
+        assert (sent_with.received_on, sent_with.submitted_by, entry.partner_id) == (
+            entry.received_on,
+            entry.submitted_by,
+            "NMPAT",
+        )
     assert {p.name for p in DEMO_DIR.glob("*.csv")} - {"manifest.csv"} == {
         e.file_name for e in entries
     }
     for entry in returns:
         assert entry.submitted_by == f"returns@{str(entry.partner_id).lower()}.example"
         match = FILE_NAME.match(entry.file_name)
-        assert match and match.group(1) == entry.partner_id
+        assert match and match.group(2) == entry.partner_id
         _, rows = _read(DEMO_DIR / entry.file_name)
         assert rows and max(_date(r["start_date"]) for r in rows) <= entry.received_on
         assert entry.received_on <= dt.date(2026, 3, 10)
@@ -343,12 +359,27 @@ def test_manifest() -> None:
 # -- templates --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["partners", "schools", "activities"])
+@pytest.mark.parametrize("kind", contract.KINDS)
 def test_templates(kind: str) -> None:
     header, rows = _read(TEMPLATES_DIR / f"{kind}.csv")
     assert header == list(contract.file_kind(kind).column_names)
     assert len(rows) == 2
     assert all(any(v for v in row.values()) for row in rows)
+
+
+def test_the_templates_load_together(tmp_path: Path) -> None:
+    """Each template is a valid file: the participants belong to the template's activities."""
+    from hubmetrics import store
+    from hubmetrics.ingest import load_file
+
+    con = store.connect(tmp_path / "hub.duckdb")
+    try:
+        for kind in contract.KINDS:
+            result = load_file(con, kind, TEMPLATES_DIR / f"{kind}.csv")
+            assert result.accepted, (kind, result.errors)
+            assert result.rows == 2
+    finally:
+        con.close()
 
 
 # -- the demo loads -----------------------------------------------------------------------------
@@ -367,3 +398,51 @@ def test_demo_loads_through_the_normal_ingestion(tmp_path: Path) -> None:
     warnings = [w for r in results for w in r.warnings]
     assert 1 <= len(warnings) <= 2
     assert all(w.column == "school_urn" for w in warnings)
+
+
+# -- the lead partner's pseudonymised records -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict[str, str]]:
+    rows = []
+    for path in sorted(DEMO_DIR.glob("participants_*.csv")):
+        rows += _read(path)[1]
+    return rows
+
+
+def test_records_fill_the_lead_partners_recorded_activities(
+    activities: list[dict[str, str]], records: list[dict[str, str]]
+) -> None:
+    from hubmetrics.demo_participants import RECORDED_TYPES
+
+    per_activity = Counter((r["partner_id"], r["activity_id"], r["start_date"]) for r in records)
+    recorded = {
+        (a["partner_id"], a["activity_id"], a["start_date"]): int(a["participants"])
+        for a in activities
+        if a["partner_id"] == "NMPAT" and a["activity_type"] in RECORDED_TYPES
+    }
+    assert {k: n for k, n in recorded.items() if n} == dict(per_activity)
+    assert 30_000 <= len(records) <= 40_000
+
+
+def test_records_identify_nobody(records: list[dict[str, str]]) -> None:
+    assert all(re.fullmatch(contract.PSEUDONYM_RE, r["participant_ref"]) for r in records)
+    text = "".join(p.read_text() for p in DEMO_DIR.glob("participants_*.csv"))
+    assert not re.search(r"[A-Z][0-9]{12}", text), "no pupil number is ever written"
+    assert all(re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?", r["postcode_district"]) for r in records)
+
+
+def test_the_demos_pathways_are_believable(demo) -> None:
+    from hubmetrics.metrics import compute_metrics
+    from hubmetrics.metrics.participants import progression
+
+    for year in ("2024/25", "2025/26"):
+        v = compute_metrics(demo, year)
+        assert v["unique_participants"].value < v["participations"].value
+        assert 0.1 <= v["unique_continuation_rate"].value <= 0.3  # most stop after wcet
+    p = progression(demo)
+    assert p.cohorts.keys() == {"2023/24", "2024/25", "2025/26"}
+    later = next(s for s in p.steps if (s.cohort, s.year) == ("2023/24", "2025/26"))
+    assert 0 < later.advanced <= 0.01 * later.cohort_size  # a few go all the way
+    assert later.ensemble > later.advanced and later.tuition > later.advanced

@@ -62,7 +62,20 @@ def indicator(**fields: str) -> str:
 def test_default_file_loads_with_the_nine_goals():
     goals = load_goals(config.DEFAULT_GOALS)
     assert [g.number for g in goals.goals] == list(range(1, 10))
-    assert goals.baselines == {"global_majority_share": 0.22}
+    assert goals.baselines == {
+        "global_majority_share": 0.22,
+        "female_share": 0.49,
+        "ethnicity_white": 0.78,
+        "ethnicity_mixed": 0.065,
+        "ethnicity_asian": 0.07,
+        "ethnicity_black": 0.065,
+        "ethnicity_chinese": 0.005,
+        "ethnicity_other": 0.015,
+    }
+    # The ethnic groups' shares add up to the whole, and the global majority's to theirs.
+    groups = [v for k, v in goals.baselines.items() if k.startswith("ethnicity_")]
+    assert sum(groups) == pytest.approx(1.0)
+    assert sum(groups) - goals.baselines["ethnicity_white"] == pytest.approx(0.22)
     assert goals.suppression_threshold == 4
     metrics = {g.number: [i.metric for i in g.indicators] for g in goals.goals}
     assert metrics == {
@@ -114,13 +127,15 @@ def test_unknown_metric_lists_the_valid_keys():
     assert "'school_coverag' is not a metric" in problem
     assert "did you mean school_coverage?" in problem
     for key in METRIC_KEYS:
-        if key != "participations_by_age_band":
+        if key not in ("participations_by_age_band", "progression_funnel"):
             assert key in problem
+    assert "progression_funnel" not in problem
 
 
-def test_breakdown_cannot_be_an_indicator():
-    (problem,) = problems_of(indicator(metric='"participations_by_age_band"'))
-    assert "breakdown" in problem
+@pytest.mark.parametrize("key", ["participations_by_age_band", "progression_funnel"])
+def test_breakdown_cannot_be_an_indicator(key):
+    (problem,) = problems_of(indicator(metric=f'"{key}"'))
+    assert "not one number" in problem
 
 
 def test_bad_year_formats():

@@ -31,7 +31,8 @@ SPEC_KEYS = (
     "cpd_participants new_participants partners_active state_schools schools_engaged "
     "school_coverage cold_spot_schools fsm_share fsm_baseline fsm_representation send_share "
     "send_baseline send_representation lac_participants global_majority_share "
-    "global_majority_representation genre_count genre_evenness continuation_rate"
+    "global_majority_representation genre_count genre_evenness continuation_rate "
+    "unique_participants unique_cyp unique_continuation_rate progression_funnel"
 ).split()
 
 
@@ -57,7 +58,7 @@ def test_registry_has_every_key_of_the_spec_and_nothing_else():
     assert list(METRIC_KEYS) == SPEC_KEYS
     for m in METRICS.values():
         assert m.label and m.definition and m.sql
-        assert m.unit in ("count", "share", "rate", "ratio", "index", "breakdown")
+        assert m.unit in ("count", "share", "rate", "ratio", "index", "breakdown", "funnel")
 
 
 def test_whole_hub_2025_26(con):

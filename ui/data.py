@@ -125,6 +125,7 @@ def metrics(year: str, filters: Filters) -> dict[str, MetricValue]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+@_whole
 def _metrics_until(
     key: tuple[str, int], year: str, filters: Filters, until: date
 ) -> dict[str, MetricValue]:
@@ -133,7 +134,7 @@ def _metrics_until(
 
 def metrics_until(year: str, filters: Filters, until: date) -> dict[str, MetricValue]:
     """Every metric for a year counting only activities up to `until` (a year-ago comparison)."""
-    return _metrics_until(_key(), year, filters, until)
+    return _read(_metrics_until, year, filters, until)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -227,3 +228,56 @@ def _partner_contributions(
 def partner_contributions(year: str, filters: Filters) -> list[_reach.PartnerContribution]:
     """Each partner's contribution and the state of its returns as at the as-at date."""
     return _read(_partner_contributions, year, filters, as_of())
+
+
+# --- Progression page: participant records ---------------------------------------------------
+
+from hubmetrics.metrics import demographics as _demographics  # noqa: E402
+from hubmetrics.metrics import participants as _participants  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@_whole
+def _has_records(key: tuple[str, int]) -> bool:
+    return _participants.has_records(connection())
+
+
+def has_records() -> bool:
+    """True when any partner has sent pseudonymised participant records."""
+    return _read(_has_records)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@_whole
+def _progression(key: tuple[str, int], filters: Filters) -> _participants.Progression:
+    return _participants.progression(connection(), filters)
+
+
+def progression(filters: Filters) -> _participants.Progression:
+    """Every cohort first seen in whole-class teaching, in every later year."""
+    return _read(_progression, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@_whole
+def _profile(
+    key: tuple[str, int], year: str, filters: Filters, threshold: int | None
+) -> _demographics.Profile:
+    values = metrics(year, filters)
+    area = _demographics.area_shares(
+        goals().baselines,
+        _share(values["fsm_baseline"].value),
+        _share(values["send_baseline"].value),
+    )
+    return _demographics.children_profile(
+        connection(), year, filters, area=area, threshold=threshold
+    )
+
+
+def children_profile(year: str, filters: Filters, threshold: int | None) -> _demographics.Profile:
+    """The individual children by ethnicity, sex, FSM and SEND, against the area."""
+    return _read(_profile, year, filters, threshold)
+
+
+def _share(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

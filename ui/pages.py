@@ -50,6 +50,14 @@ PAGES = (
         "app_pages/schools.py", "Schools", ":material/school:", "schools", FIGURES, ("figures",)
     ),
     PageSpec(
+        "app_pages/progression.py",
+        "Progression",
+        ":material/trending_up:",
+        "progression",
+        FIGURES,
+        ("figures",),
+    ),
+    PageSpec(
         "app_pages/partners.py",
         "Partners",
         ":material/handshake:",

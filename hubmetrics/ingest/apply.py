@@ -11,7 +11,12 @@ from hubmetrics.ingest.validate import Staged
 Connection = duckdb.DuckDBPyConnection
 
 # The row table behind each kind.
-BASE_TABLES = {"partners": "partner_row", "schools": "school_row", "activities": "activity_row"}
+BASE_TABLES = {
+    "partners": "partner_row",
+    "schools": "school_row",
+    "activities": "activity_row",
+    "participants": "participant_row",
+}
 
 
 def new_batch_id(cur: Connection) -> int:
@@ -59,7 +64,7 @@ def apply_batch(
     replaced = int(replaced_row[0]) if replaced_row else 0
 
     batch_partner = partner_id
-    if batch_partner is None and kind.name == "activities":
+    if batch_partner is None and kind.partner_named:
         only = cur.execute(
             f"SELECT min(partner_id), count(DISTINCT partner_id) FROM {table} WHERE batch_id = ?",  # safe: fixed
             [batch_id],

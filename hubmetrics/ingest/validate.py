@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from hubmetrics.contract import NO_VALUES, YES_VALUES, Column, FileKind
+from hubmetrics.contract import (
+    NO_VALUES,
+    PSEUDONYM_RE,
+    PSEUDONYM_REFUSALS,
+    YES_VALUES,
+    Column,
+    FileKind,
+)
 from hubmetrics.ingest import gias
 from hubmetrics.problems import Problem
 
@@ -25,6 +32,13 @@ _SQL_TYPES = {
     "date": "DATE",
     "enum": "VARCHAR",
     "yesno": "BOOLEAN",
+    "send": "VARCHAR",
+}
+# How a typed value is stored, where that is not the value itself.
+_STORED = {
+    # A school is state-funded unless the list says it is not.
+    "state_funded": "coalesce(state_funded, true)",
+    "postcode_district": "upper(postcode_district)",
 }
 _INT_RE = r"-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.0+)?"
 _NUMBER_RE = r"-?(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?|\.[0-9]+)"
@@ -143,10 +157,7 @@ def row_query(
             f"CASE WHEN coalesce({', '.join(kept)}) IS NOT NULL THEN "
             f"list_filter([{entries}], lambda u: u IS NOT NULL) END"
         )
-    # A school is state-funded unless the list says it is not.
-    stored = [
-        "coalesce(state_funded, true) AS state_funded" if n == "state_funded" else n for n in names
-    ]
+    stored = [f"{_STORED[n]} AS {n}" if n in _STORED else n for n in names]
     keep_line = "line, " if line == "line" else ""
     query = (
         f"SELECT {int(batch_id)} AS batch_id, CAST(NULL AS INTEGER) AS replaced_by, "
@@ -207,7 +218,7 @@ def stage_gias(
 
 def check(con: Connection, staged: Staged, partner_id: str | None) -> None:
     """Every check of the contract over the typed table; fills staged.errors and warnings."""
-    if staged.kind.name == "activities":
+    if staged.kind.partner_named:
         _check_named_partner(con, staged.mapping, partner_id, staged)
     row = con.execute(
         f"SELECT count(*) FILTER (NOT is_empty), count(*) FILTER (is_empty) FROM {staged.table}"  # safe: generated
@@ -242,6 +253,18 @@ def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[s
         seen[key] = i
         if key in names:
             mapping[key] = f"c{i}"
+        elif kind.strict_columns:
+            staged.errors.append(
+                Problem(
+                    1,
+                    cell,
+                    None,
+                    f"'{cell}' is not a column of the {kind.name} file. The hub keeps every "
+                    "file it accepts, so this file may hold only the contract's columns: "
+                    "remove this column (never send names, dates of birth, addresses or "
+                    "pupil numbers).",
+                )
+            )
         else:
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
             hint = f" Did you mean '{close[0]}'?" if close else ""
@@ -256,7 +279,7 @@ def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[s
             )
     for column in kind.columns:
         if column.required and column.name not in mapping:
-            if kind.name == "activities" and column.name == "partner_id":
+            if kind.partner_named and column.name == "partner_id":
                 continue  # the upload may name the partner instead; checked with the partner
             staged.errors.append(
                 Problem(
@@ -378,10 +401,13 @@ def _typed(column: Column, cell: str) -> str:
         )
     if column.type == "enum":
         allowed = _sql_list(column.allowed)
-        # The allowed value that the cell, lower-cased with spaces and hyphens as _, names.
+        # The allowed value that the cell names, lower-cased with spaces and hyphens as _, or
+        # upper-cased (census codes such as WBRI).
         careful = _careful(
             cell,
-            rf"{allowed}[list_position({allowed}, regexp_replace(lower(v), '[\s\-]+', '_', 'g'))]",
+            rf"coalesce({allowed}[list_position({allowed}, "
+            rf"regexp_replace(lower(v), '[\s\-]+', '_', 'g'))], "
+            rf"{allowed}[list_position({allowed}, upper(v))])",
         )
         return f"CASE WHEN list_contains({allowed}, {cell}) THEN {cell} ELSE {careful} END"
     if column.type == "yesno":
@@ -394,6 +420,14 @@ def _typed(column: Column, cell: str) -> str:
             f"CASE WHEN lower({cell}) IN {tuple(YES_VALUES)} THEN true "
             f"WHEN lower({cell}) IN {tuple(NO_VALUES)} THEN false ELSE {careful} END"
         )
+    if column.type == "send":
+        careful = _careful(
+            cell,
+            f"CASE WHEN upper(v) IN ('N', 'K', 'E') THEN upper(v) "
+            f"WHEN lower(v) IN {tuple(YES_VALUES)} THEN 'Y' "
+            f"WHEN lower(v) IN {tuple(NO_VALUES)} THEN 'N' END",
+        )
+        return f"CASE WHEN {cell} IN ('N', 'K', 'E') THEN {cell} ELSE {careful} END"
     raise ValueError(column.type)
 
 
@@ -431,8 +465,8 @@ def _enum_message(column: Column, bad: str) -> str:
     allowed = _sql_list(column.allowed)
     norm = rf"regexp_replace(lower(trim({bad})), '[\s\-]+', '_', 'g')"
     nearest = (
-        f"(SELECT arg_max(a, jaro_winkler_similarity({norm}, a)) FROM unnest({allowed}) t(a)"
-        f" WHERE jaro_winkler_similarity({norm}, a) >= 0.75)"
+        f"(SELECT arg_max(a, jaro_winkler_similarity({norm}, lower(a))) FROM unnest({allowed}) "
+        f"t(a) WHERE jaro_winkler_similarity({norm}, lower(a)) >= 0.75)"
     )
     return (
         _lit(f"This is not one of the values allowed for {column.name}.")
@@ -490,6 +524,12 @@ def _column_checks(column: Column) -> list[tuple[str, str]]:
     elif column.type == "yesno":
         message = f"{name} must be Yes or No (Y/N, TRUE/FALSE or 1/0 also work)."
         checks.append((f"{bad} IS NOT NULL", _lit(message)))
+    elif column.type == "send":
+        message = (
+            f"{name} must be Yes or No, or the school census's N (none), K (SEN support) "
+            "or E (EHCP)."
+        )
+        checks.append((f"{bad} IS NOT NULL", _lit(message)))
     if column.type in ("integer", "number") and column.minimum is not None:
         lo, hi = column.minimum, column.maximum
         if lo == 0 and hi is None:
@@ -505,6 +545,15 @@ _DUPLICATE_WHAT = {
     "activities": "The same activity (partner_id, activity_id and start_date)",
     "schools": "The same URN",
     "partners": "The same partner_id",
+    "participants": "The same child in the same activity (participant_ref, partner_id, "
+    "activity_id and start_date)",
+}
+# The column a repeated key is reported in.
+_DUPLICATE_COLUMN = {
+    "activities": "activity_id",
+    "schools": "urn",
+    "partners": "partner_id",
+    "participants": "participant_ref",
 }
 
 
@@ -516,6 +565,7 @@ class _Check:
     severity: str = "error"
     condition_params: tuple[object, ...] = ()
     message_params: tuple[object, ...] = ()
+    shown: str | None = None  # SQL for the value shown instead of the cell's (NULL: none)
 
 
 def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -> None:
@@ -529,36 +579,43 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
             continue  # named for the upload, checked once
         checks += [_Check(column.name, c, m) for c, m in _column_checks(column)]
     checks += [_Check(r.column, r.broken_when, _lit(r.message)) for r in kind.rules]
-    if kind.name == "activities":
-        checks += _activity_checks(mapping, partner_id)
+    if kind.partner_named:
+        checks += _partner_checks(mapping, partner_id)
+    if "school_urn" in kind.column_names:
+        checks.append(_URN_CHECK)
+    if kind.name == "participants":
+        checks += _participant_checks()
 
     # One scan finds the rows with any problem (usually none); the checks that say what is
-    # wrong then run over those rows alone.
+    # wrong then run over those rows alone. The conditions know the row as `r`.
     suspect = f"{t}_suspect"
     any_problem = " OR ".join(f"({c.condition})" for c in checks)
     con.execute(
-        f"CREATE TEMP TABLE {suspect} AS SELECT * FROM {t} WHERE NOT is_empty AND ({any_problem})",
+        f"CREATE TEMP TABLE {suspect} AS SELECT * FROM {t} AS r "
+        f"WHERE NOT is_empty AND ({any_problem})",
         [p for c in checks for p in c.condition_params],
     )
     suspects = con.execute(f"SELECT count(*) FROM {suspect}").fetchone()  # safe: generated
     parts: list[str] = []
     params: list[object] = []
     for c in checks if suspects and suspects[0] else ():
-        shown = _shown(kind.column(c.column))
+        shown = c.shown or _shown(kind.column(c.column))
         parts.append(
             f"SELECT line, {order[c.column]} AS pos, '{c.column}' AS column_name, "
             f"CAST({shown} AS VARCHAR) AS value, {c.message} AS message, "
-            f"'{c.severity}' AS severity FROM {suspect} WHERE {c.condition}"
+            f"'{c.severity}' AS severity FROM {suspect} AS r WHERE {c.condition}"
         )
         params += [*c.message_params, *c.condition_params]
 
     key = ", ".join(kind.key)
     key_present = " AND ".join(f"{k} IS NOT NULL" for k in kind.key)
-    first = kind.key[1] if kind.name == "activities" else kind.key[0]
+    first = _DUPLICATE_COLUMN[kind.name]
+    # A repeated pseudonym might be a name that its own check refuses: never shown back.
+    first_shown = "NULL" if kind.name == "participants" else f"CAST({first} AS VARCHAR)"
     repeated = _lit(_DUPLICATE_WHAT[kind.name] + " appears ")
     parts.append(
         f"SELECT line, {order[first]} AS pos, '{first}' AS column_name, "
-        f"CAST({first} AS VARCHAR) AS value, "
+        f"{first_shown} AS value, "
         f"{repeated} || n || ' times in this file, on lines ' || lines || "
         "'. Each must appear once: remove or correct the repeats.' AS message, "
         "'error' AS severity "
@@ -580,20 +637,20 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
     con.execute(f"DROP TABLE {suspect}")  # safe: generated name
 
 
-def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Check]:
-    checks: list[_Check] = []
-    checks.append(
-        _Check(
-            "school_urn",
-            "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
-            _lit(
-                "This URN is not in the schools list. The row is loaded, but cannot count "
-                "toward school coverage until the school is in the list."
-            ),
-            severity="warning",
-        )
-    )
+_URN_CHECK = _Check(
+    "school_urn",
+    "school_urn IS NOT NULL AND school_urn NOT IN (SELECT urn FROM schools)",
+    _lit(
+        "This URN is not in the schools list. The row is loaded, but cannot count "
+        "toward school coverage until the school is in the list."
+    ),
+    severity="warning",
+)
 
+
+def _partner_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Check]:
+    """Each row's partner: the one named for the upload, or a listed partner."""
+    checks: list[_Check] = []
     if partner_id is not None and "partner_id" in mapping:
         checks.append(
             _Check(
@@ -607,7 +664,7 @@ def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_C
         )
     if partner_id is not None:
         return checks  # the named partner was checked once, and every row must be it
-    similarity = "jaro_winkler_similarity(lower(p.partner_id), lower(partner_id))"
+    similarity = "jaro_winkler_similarity(lower(p.partner_id), lower(r.partner_id))"
     nearest = (
         f"(SELECT arg_max(p.partner_id, {similarity}) FROM partners p WHERE {similarity} >= 0.8)"
     )
@@ -618,6 +675,79 @@ def _activity_checks(mapping: dict[str, str], partner_id: str | None) -> list[_C
             _lit("This partner is not in the partners list.")
             + f" || coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
             + _lit(" Use a listed partner_id, or load the partners file with it first."),
+        )
+    )
+    return checks
+
+
+_NOT_SHOWN = _lit(" The value is not repeated here, as it may identify a child.")
+
+
+def _participant_checks() -> list[_Check]:
+    """A participant record's own rules: its activity exists; its pseudonym and postcode
+    district identify nobody (a value refused for that is not shown back)."""
+    activity_missing = (
+        "partner_id IN (SELECT partner_id FROM partners) AND activity_id IS NOT NULL AND "
+        "start_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activities a WHERE "
+        "a.partner_id = r.partner_id AND a.activity_id = r.activity_id AND "
+        "a.start_date = r.start_date)"
+    )
+    checks = [
+        _Check(
+            "activity_id",
+            activity_missing,
+            "'There is no activity ' || activity_id || ' of ' || partner_id || "
+            "' starting on ' || strftime(start_date, '%d/%m/%Y') || "
+            + _lit(
+                " in the activity returns loaded so far. Each record belongs to an activity: "
+                "load the partner's activity return first, or correct activity_id and "
+                "start_date to match it."
+            ),
+        )
+    ]
+    # Most refs are in the hub's own format, decided by one cheap test.
+    own_format = f"regexp_full_match(participant_ref, {_lit(PSEUDONYM_RE)})"
+    refused = " ".join(
+        f"WHEN regexp_matches(participant_ref, {_lit(pattern)}) THEN {_lit(message)}"
+        for _, pattern, message in PSEUDONYM_REFUSALS
+    )
+    checks.append(
+        _Check(
+            "participant_ref",
+            f"participant_ref IS NOT NULL AND NOT {own_format} AND "
+            f"(CASE {refused} END) IS NOT NULL",
+            f"(CASE {refused} END) || "
+            + _lit(
+                " participant_ref must be a pseudonym made with `hubmetrics pseudonymise` "
+                "(see the pseudonymising guide), never a name, email address or pupil number."
+            )
+            + f" || {_NOT_SHOWN}",
+            shown="NULL",
+        )
+    )
+    district = "'^[A-Z]{1,2}[0-9][A-Z0-9]?$'"
+    full = "'^[A-Z]{1,2}[0-9][A-Z0-9]? *[0-9][A-Z]{2}$'"
+    checks.append(
+        _Check(
+            "postcode_district",
+            f"postcode_district IS NOT NULL AND regexp_matches(postcode_district, {full})",
+            _lit(
+                "This is a full postcode, which is too identifying. Send only the district "
+                "(the part before the space, such as NN17)."
+            )
+            + f" || {_NOT_SHOWN}",
+            shown="NULL",
+        )
+    )
+    checks.append(
+        _Check(
+            "postcode_district",
+            f"postcode_district IS NOT NULL AND NOT regexp_matches(postcode_district, {district}) "
+            f"AND NOT regexp_matches(postcode_district, {full})",
+            _lit(
+                "This is not a postcode district. Write the part of the postcode before the "
+                "space, such as NN17 or LE15."
+            ),
         )
     )
     return checks

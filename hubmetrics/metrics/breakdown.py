@@ -10,6 +10,7 @@ from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import (
     ACTIVITY_GROUP,
+    PARTICIPANT_GROUP,
     GroupKey,
     MetricValue,
     _activity_totals_by,
@@ -17,6 +18,7 @@ from hubmetrics.metrics.compute import (
     _school_where,
 )
 from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.participants import participant_totals_by
 from hubmetrics.metrics.registry import SCHOOL_PARTS, metric
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds
 
@@ -118,7 +120,9 @@ def metrics_by_groups(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals_by(cur, filters, dims, lo, hi)
         schools = _grouped_school_totals(cur, filters, school_dim)
+        children = participant_totals_by(cur, filters, [PARTICIPANT_GROUP[d] for d in dims], hi)
         groups = {key for ay, key in totals if ay == start}
+        groups |= {key for ay, key in children if ay == start}
         if include_schools and len(dims) == 1:
             groups |= _all_groups(cur, filters, dims[0], schools)
     out: dict[tuple[GroupKey, ...], dict[str, MetricValue]] = {}
@@ -129,6 +133,8 @@ def metrics_by_groups(
             totals.get((start - 1, key)),
             school_row or _EMPTY_SCHOOLS,
             baselines,
+            children.get((start, key)),
+            children.get((start - 1, key)),
         )
     return out
 

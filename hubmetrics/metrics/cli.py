@@ -100,11 +100,10 @@ def metrics_text(
     lines.append("")
     lines.append(f"{'metric':<34} {'value':>12}  made from")
     for key, value in values.items():
-        if METRICS[key].unit == "breakdown":
-            assert isinstance(value.value, dict)
+        if isinstance(value.value, dict):  # by age band, or a funnel's stages
             lines.append(f"{key:<34}")
-            for band, n in value.value.items():
-                lines.append(f"  {band:<32} {n:>12,}")
+            for part, n in value.value.items():
+                lines.append(f"  {part:<32} {n:>12,}")
             continue
         lines.append(f"{key:<34} {format_value(key, value.value):>12}  {_made_from(value)}")
     lines.append("")

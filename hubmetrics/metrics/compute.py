@@ -10,11 +10,14 @@ from typing import Any
 
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
-from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.filters import Filters, scope_where
+from hubmetrics.metrics.participants import SCHOOL_BY_URN, participant_totals_by
 from hubmetrics.metrics.registry import (
     ACTIVITY_PARTS,
+    FUNNEL_STAGES,
     METRICS,
     NOT_A_GENRE,
+    PARTICIPANT_PARTS,
     SCHOOL_AGE_BANDS,
     SCHOOL_PARTS,
     metric,
@@ -32,7 +35,8 @@ class MetricValue:
     `value` is None when there is no data (a ratio whose denominator is 0 or unknown).
     `numerator`, `denominator` and `skipped` (rows skipped as not recorded) are set for the
     metrics that report them. `rows` is the number of activity rows in scope (None for the
-    metrics made from the schools list alone).
+    metrics made from the schools list alone; for the participant metrics, the number of
+    participant records in scope).
     """
 
     key: str
@@ -83,6 +87,12 @@ ACTIVITY_GROUP: dict[str, str] = {
     "activity_type": "a.activity_type",
     "school_urn": "s.urn",
 }
+# The same dimensions for a participant record (`p`): its own age band (the child's).
+PARTICIPANT_GROUP: dict[str, str] = {
+    **ACTIVITY_GROUP,
+    "age_band": "p.age_band",
+    "partner_id": "p.partner_id",
+}
 
 GroupKey = Any  # str, int or None: one value of each dimension
 
@@ -110,7 +120,8 @@ def compute_metrics(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals(cur, filters, lo, hi)
         schools = _school_totals(cur, filters)
-    return _assemble(totals.get(start), totals.get(start - 1), schools, baselines)
+        children = _participant_totals(cur, filters, hi)
+    return _year(start, totals, schools, children, baselines)
 
 
 def compute_metric(
@@ -148,11 +159,28 @@ def trend_metrics(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals(cur, filters, None, None)
         schools = _school_totals(cur, filters)
-    out: dict[str, dict[str, MetricValue]] = {}
-    for label in years:
-        start = parse_year(label)
-        out[label] = _assemble(totals.get(start), totals.get(start - 1), schools, baselines)
-    return out
+        children = _participant_totals(cur, filters, None)
+    return {
+        label: _year(parse_year(label), totals, schools, children, baselines) for label in years
+    }
+
+
+def _year(
+    start: int,
+    totals: dict[int, dict[str, Any]],
+    schools: dict[str, Any],
+    children: dict[int, dict[str, Any]],
+    baselines: Mapping[str, float] | None,
+) -> dict[str, MetricValue]:
+    """Every metric of the year starting in `start`, from the by-year aggregates."""
+    return _assemble(
+        totals.get(start),
+        totals.get(start - 1),
+        schools,
+        baselines,
+        children.get(start),
+        children.get(start - 1),
+    )
 
 
 def trend(
@@ -199,24 +227,7 @@ _NOT_A_GENRE_SQL = "(" + ", ".join(f"'{g}'" for g in NOT_A_GENRE) + ")"  # safe:
 
 def _activity_where(filters: Filters, lo: date | None, hi: date | None) -> tuple[str, list[Any]]:
     """WHERE clauses over `activities a` for a date range and the filters, with parameters."""
-    clauses: list[str] = ["TRUE"]
-    params: list[Any] = []
-    if lo is not None:
-        clauses.append("a.start_date >= ?")
-        params.append(lo)
-    if hi is not None:
-        clauses.append("a.start_date < ?")
-        params.append(hi)
-    if filters.partner_id is not None:
-        clauses.append("a.partner_id = ?")
-        params.append(filters.partner_id)
-    if filters.local_authority is not None:
-        clauses.append("a.school_urn IN (SELECT urn FROM schools WHERE local_authority = ?)")
-        params.append(filters.local_authority)
-    if filters.age_band is not None:
-        clauses.append("a.age_band = ?")
-        params.append(filters.age_band)
-    return " AND ".join(clauses), params
+    return scope_where(filters, lo, hi, "a")
 
 
 def _school_where(filters: Filters) -> tuple[str, list[Any]]:
@@ -231,6 +242,13 @@ def _activity_totals(
     """Every activity aggregate of the registry, by academic year (start year), in one query."""
     return {
         year: record for (year, _), record in _activity_totals_by(cur, filters, (), lo, hi).items()
+    }
+
+
+def _participant_totals(cur: Any, filters: Filters, hi: date | None) -> dict[int, dict[str, Any]]:
+    """Every participant aggregate of the registry, by academic year (start year)."""
+    return {
+        year: record for (year, _), record in participant_totals_by(cur, filters, (), hi).items()
     }
 
 
@@ -252,12 +270,7 @@ def _activity_totals_by(
         for name, expr in ACTIVITY_PARTS  # safe: registry
     )
     sql = f"""
-        WITH school AS (
-            SELECT urn, bool_or(state_funded) AS state_funded,
-                   min(local_authority) AS local_authority, min(district) AS district,
-                   min(phase) AS phase
-            FROM schools GROUP BY urn
-        ),
+        WITH school AS ({SCHOOL_BY_URN}),
         scope AS (
             SELECT {_YEAR_SQL} AS ay, {select_groups}
                    a.partner_id, a.activity_type, a.genre, a.level, a.school_urn, a.age_band,
@@ -326,6 +339,7 @@ _EMPTY: dict[str, Any] = {
     "genre_k": 0,
     "genre_h": None,
 }
+_NO_CHILDREN: dict[str, Any] = {name: 0 for name, _ in PARTICIPANT_PARTS}
 
 
 def _ratio(numerator: Number | None, denominator: Number | None) -> float | None:
@@ -346,11 +360,16 @@ def _assemble(
     prev_row: dict[str, Any] | None,
     school_row: dict[str, Any],
     baselines: Mapping[str, float] | None,
+    children_row: dict[str, Any] | None = None,
+    children_prev: dict[str, Any] | None = None,
 ) -> dict[str, MetricValue]:
-    """The registry's metrics from one year's aggregates, the year before's and the schools'."""
+    """The registry's metrics from one year's aggregates, the year before's and the schools'
+    (and, where there are participant records, the year's children and the year before's)."""
     row = year_row or _EMPTY
     prev = prev_row or _EMPTY
     rows = int(row["rows"])
+    kids, kids_prev = children_row or _NO_CHILDREN, children_prev or _NO_CHILDREN
+    records = int(kids["participant_records"])
     out: dict[str, MetricValue] = {}
     for m in METRICS.values():
         key = m.key
@@ -405,6 +424,19 @@ def _assemble(
             den = _num(prev[m.uses[0]])
             rate = _ratio(num, den) if int(row[part[1]]) > 0 else None
             out[key] = MetricValue(key, rate, num, den, int(row[part[2]]), rows=rows)
+        elif m.kind == "distinct":
+            # No record is no data: it says nothing about how many children took part.
+            count = int(kids[part[0]]) if records else None
+            out[key] = MetricValue(key, count, rows=records)
+        elif m.kind == "unique_continuation":
+            num, den = int(kids[part[1]]), int(kids_prev[part[0]])
+            rate = _ratio(num, den) if records else None
+            out[key] = MetricValue(key, rate, num, den, rows=records)
+        elif m.kind == "funnel":
+            size = int(kids_prev[part[0]])
+            counts = [size, *(int(kids[name]) for name in part[1:])]
+            funnel = dict(zip(FUNNEL_STAGES, counts, strict=True)) if records and size else None
+            out[key] = MetricValue(key, funnel, rows=records)
         else:  # pragma: no cover - the registry's kinds are all handled above
             raise AssertionError(m.kind)
     return out

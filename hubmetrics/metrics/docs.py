@@ -19,6 +19,7 @@ UNIT_WORDS = {
     "ratio": "ratio (1.0 = in proportion)",
     "index": "index (0–1)",
     "breakdown": "counts by age band",
+    "funnel": "children at each stage of the pathway (one cohort)",
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
 
 from hubmetrics.contract import AGE_BANDS
 
@@ -42,6 +44,32 @@ class Filters:
     def as_dict(self) -> dict[str, str | None]:
         """The filters as a plain dictionary (for JSON)."""
         return asdict(self)
+
+
+def scope_where(
+    filters: Filters, lo: date | None, hi: date | None, row: str = "a"
+) -> tuple[str, list[Any]]:
+    """WHERE clauses for a date range and the filters, with parameters, over a row `row` with
+    start_date, partner_id and age_band (an activity `a`, or a participant record whose
+    activity is `a`). The local authority is that of the activity's school."""
+    clauses: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if lo is not None:
+        clauses.append(f"{row}.start_date >= ?")
+        params.append(lo)
+    if hi is not None:
+        clauses.append(f"{row}.start_date < ?")
+        params.append(hi)
+    if filters.partner_id is not None:
+        clauses.append(f"{row}.partner_id = ?")
+        params.append(filters.partner_id)
+    if filters.local_authority is not None:
+        clauses.append("a.school_urn IN (SELECT urn FROM schools WHERE local_authority = ?)")
+        params.append(filters.local_authority)
+    if filters.age_band is not None:
+        clauses.append(f"{row}.age_band = ?")
+        params.append(filters.age_band)
+    return " AND ".join(clauses), params
 
 
 def combine(outer: Filters, inner: Filters) -> Filters | None:

@@ -21,3 +21,10 @@ def format_value(key: str, value: Any) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
     return f"{int(value):,}"
+
+
+def format_published(key: str, value: Any) -> str:
+    """A figure as it may be published: `[c]` (or any text) as it is, else format_value."""
+    if isinstance(value, str):
+        return value
+    return format_value(key, value)

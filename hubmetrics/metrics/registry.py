@@ -1,4 +1,4 @@
-"""Every activity metric of the hub, defined once: key, label, unit, meaning and SQL."""
+"""Every metric of the hub, defined once: key, label, unit, meaning and SQL."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Literal
 from hubmetrics.contract import AGE_BANDS
 
 # count: a whole number; share: a part of a whole, 0 to 1; rate: like a share but it can pass 1;
-# ratio: 1.0 means "in proportion"; index: 0 to 1 (evenness); breakdown: counts by age band.
-Unit = Literal["count", "share", "rate", "ratio", "index", "breakdown"]
+# ratio: 1.0 means "in proportion"; index: 0 to 1 (evenness); breakdown: counts by age band;
+# funnel: counts of one cohort of children at each stage of the pathway.
+Unit = Literal["count", "share", "rate", "ratio", "index", "breakdown", "funnel"]
 Kind = Literal[
     "count",  # a sum or a number of things
     "count_skipped",  # a sum over the rows where the column is recorded, reporting the others
@@ -22,8 +23,11 @@ Kind = Literal[
     "genre_count",
     "evenness",
     "continuation",  # continuing_from_wcet in Y / wcet_pupils in Y-1
+    "distinct",  # a number of distinct children, from participant records
+    "unique_continuation",  # distinct children: wcet in Y-1 and beyond it in Y
+    "funnel",  # the cohort first seen in wcet in Y-1, and where it is in Y
 ]
-Source = Literal["activities", "schools", "derived"]
+Source = Literal["activities", "schools", "derived", "participants"]
 
 SCHOOL_AGE_BANDS = ("ks1", "ks2", "ks3", "ks4", "ks5")
 INSTRUMENTAL_TYPES = ("tuition_individual", "tuition_small_group", "tuition_large_group")
@@ -42,8 +46,9 @@ class MetricDef:
     """One metric: what it is called, what it means, and the SQL it is computed by.
 
     `parts` are (column, SQL aggregate) pairs evaluated over the activities in scope
-    (source `activities`) or over the current state-funded schools (source `schools`);
-    a missing sum is 0. `uses` names the metrics a derived metric is made from.
+    (source `activities`), over the current state-funded schools (source `schools`), or over
+    the children of the year (source `participants`: one row per child per academic year,
+    see hubmetrics/metrics/participants.py); a missing sum is 0. `uses` names the metrics a derived metric is made from.
     `reports` says which of numerator, denominator and skipped it reports beside its value.
     """
 
@@ -58,6 +63,9 @@ class MetricDef:
     reports: tuple[str, ...] = ()
     sql_note: str = ""
     skipped_means: str = "rows where it is not recorded"
+    # A goal indicator on the metric named here uses this one instead wherever this one has
+    # data (goal 8: distinct children from participant records, where the hub has them).
+    replaces: str = ""
 
     @property
     def sql(self) -> str:
@@ -418,6 +426,67 @@ _METRICS: tuple[MetricDef, ...] = (
         skipped_means="rows of the year where continuing_from_wcet is not recorded",
         sql_note="continuing (year Y) / wcet_pupils (year Y-1)",
     ),
+    MetricDef(
+        key="unique_participants",
+        label="Individual children and adults",
+        unit="count",
+        kind="distinct",
+        source="participants",
+        definition="Number of distinct participant_ref with a record in the year: each person "
+        "once, however many activities and partners they took part with. Only partners that "
+        "send participant records are counted; no data when there is no record in scope.",
+        parts=(
+            ("unique_participants", "count(*)"),
+            ("participant_records", "sum(records)"),
+        ),
+    ),
+    MetricDef(
+        key="unique_cyp",
+        label="Individual children and young people",
+        unit="count",
+        kind="distinct",
+        source="participants",
+        definition="unique_participants whose record's age band is not `adult` (a child with "
+        "any such record in the year counts once). No data when there is no record in scope.",
+        parts=(("unique_cyp", _count_where("cyp")),),
+    ),
+    MetricDef(
+        key="unique_continuation_rate",
+        label="Children continuing after whole-class teaching",
+        unit="share",
+        kind="unique_continuation",
+        source="participants",
+        definition="Of the distinct children with a record in a `wcet` activity in the year "
+        "before, the share with a record in a non-`wcet` activity in the year (same filters). "
+        "No data when the year before has no `wcet` records, or the year has no records yet.",
+        parts=(
+            ("unique_wcet", _count_where("wcet")),
+            ("unique_continuing", _count_where("wcet_before AND beyond_wcet")),
+        ),
+        reports=("numerator", "denominator"),
+        sql_note="unique_continuing (year Y) / unique_wcet (year Y-1)",
+        replaces="continuation_rate",
+    ),
+    MetricDef(
+        key="progression_funnel",
+        label="Progression from whole-class teaching",
+        unit="funnel",
+        kind="funnel",
+        source="participants",
+        definition="The cohort of children first seen (their first record anywhere in scope) "
+        "in a `wcet` activity in the year before, and how many of them in the year are taking "
+        "part at all, in tuition (individual, small- or large-group), in an ensemble or choir, "
+        "and in an `advanced` activity. The Progression page shows every cohort in every "
+        "later year. No data without such a cohort or without records in the year.",
+        parts=(
+            ("cohort_new", _count_where("cohort = ay")),
+            ("cohort_taking_part", _count_where("cohort = ay - 1")),
+            ("cohort_tuition", _count_where("cohort = ay - 1 AND tuition")),
+            ("cohort_ensemble", _count_where("cohort = ay - 1 AND ensemble")),
+            ("cohort_advanced", _count_where("cohort = ay - 1 AND advanced")),
+        ),
+        sql_note="cohort = cohort_new (year Y-1); each stage = cohort_* (year Y)",
+    ),
 )
 
 METRICS: dict[str, MetricDef] = {m.key: m for m in _METRICS}
@@ -427,6 +496,12 @@ METRIC_KEYS: tuple[str, ...] = tuple(METRICS)
 ACTIVITY_PARTS: tuple[tuple[str, str], ...] = tuple(
     part for m in _METRICS if m.source in ("activities", "derived") for part in m.parts
 )
+# Every SQL aggregate over the children of a year (from participant records).
+PARTICIPANT_PARTS: tuple[tuple[str, str], ...] = tuple(
+    part for m in _METRICS if m.source == "participants" for part in m.parts
+)
+# Stages of the progression funnel, in the funnel's order, as in progression_funnel's value.
+FUNNEL_STAGES = ("cohort", "taking_part", "tuition", "ensemble", "advanced")
 SCHOOL_PARTS: tuple[tuple[str, str], ...] = tuple(
     part for m in _METRICS if m.source == "schools" for part in m.parts
 )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from hubmetrics.metrics.compute import MetricValue, compute_metrics
 from hubmetrics.metrics.filters import Filters, combine
+from hubmetrics.metrics.formatting import format_value
 from hubmetrics.metrics.registry import METRICS
 from hubmetrics.metrics.years import parse_year, same_date_last_year, year_label, year_of
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 STATUSES: tuple[Status, ...] = ("on_track", "at_risk", "off_track", "no_data")
 AT_RISK_BAND = 0.1  # at risk within 10% of the expected value
+# An indicator on a key here uses the metric it maps to wherever that one has data.
+REPLACED_BY = {m.replaces: m.key for m in METRICS.values() if m.replaces}
 _REL_TOL = 1e-9  # so that 0.9 × expected, computed in floating point, is still "at" it
 
 
@@ -189,7 +192,7 @@ def _indicator(
     until: date,
     values: Any,
 ) -> IndicatorResult:
-    definition = METRICS[ind.metric]
+    key = ind.metric
     expected = expected_value(ind.target, ind.target_year, ind.baseline, year)
     notes = [ind.note] if ind.note else []
     detail: MetricValue | None = None
@@ -198,18 +201,24 @@ def _indicator(
     if scope is None:
         notes.append("The indicator's own filter and the chosen filter exclude each other.")
     else:
-        detail = values(scope, year, None)[ind.metric]
+        figures = values(scope, year, None)
+        better = REPLACED_BY.get(key)
+        if better and has_data(figures[better]):
+            notes.append(_replaced_note(figures[key]))
+            key = better
+        detail = figures[key]
         if has_data(detail):
             value = detail.value
         else:
             notes.append(_why_no_data(detail))
         if in_progress:
             previous = year_label(parse_year(year) - 1)
-            comparison = Comparison(previous, until, values(scope, previous, until)[ind.metric])
+            comparison = Comparison(previous, until, values(scope, previous, until)[key])
+    definition = METRICS[key]
     if not page.is_empty and definition.unit == "count":
         notes.append("The target is for the whole hub; this count is for the filtered part.")
     return IndicatorResult(
-        metric=ind.metric,
+        metric=key,
         label=definition.label,
         unit=definition.unit,
         direction=ind.direction,
@@ -224,6 +233,12 @@ def _indicator(
         comparison=comparison,
         note=" ".join(notes),
     )
+
+
+def _replaced_note(estimate: MetricValue) -> str:
+    """Why an indicator shows the figure from participant records, and the returns' one."""
+    shown = format_value(estimate.key, estimate.value if has_data(estimate) else None)
+    return f"From participant records, each child once; the returns' estimate: {shown}."
 
 
 def _why_no_data(value: MetricValue) -> str:

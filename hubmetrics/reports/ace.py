@@ -20,6 +20,7 @@ from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
 from hubmetrics.metrics import METRICS, MetricValue, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
 from hubmetrics.metrics.registry import INSTRUMENTAL_TYPES, SCHOOL_AGE_BANDS
+from hubmetrics.metrics.status import has_data
 from hubmetrics.metrics.years import parse_year, year_bounds, year_label
 from hubmetrics.problems import neutralise_formula
 from hubmetrics.reach import partner_contributions
@@ -313,7 +314,7 @@ def _wcet_sheet(ws: Worksheet, f: _Figures) -> None:
             cont.numerator,
             "continuation_rate (numerator)",
         ],
-        ["Continuation rate", _share(cont.value), "continuation_rate"],
+        *_continuation(f, previous),
         [
             "Rows where continuing_from_wcet is not recorded",
             cont.skipped,
@@ -326,6 +327,44 @@ def _wcet_sheet(ws: Worksheet, f: _Figures) -> None:
     for values in rows:
         _row(ws, values)
     _finish(ws)
+
+
+def _continuation(f: _Figures, previous: str) -> list[list[Cell]]:
+    """The continuation rate: from participant records where they give it (each child once),
+    else from the activity returns; the sheet says which."""
+    cont, unique = f.hub["continuation_rate"], f.hub["unique_continuation_rate"]
+    if not has_data(unique):
+        return [
+            [
+                "Continuation rate",
+                _share(cont.value),
+                "continuation_rate: from the activity returns (no participant records give "
+                "this figure)",
+            ]
+        ]
+    return [
+        [
+            f"Children in whole-class teaching in {previous} (participant records)",
+            unique.denominator,
+            "unique_continuation_rate (denominator)",
+        ],
+        [
+            f"Of those children, in another activity in {f.year}",
+            unique.numerator,
+            "unique_continuation_rate (numerator)",
+        ],
+        [
+            "Continuation rate",
+            _share(unique.value),
+            "unique_continuation_rate: from participant records, each child counted once "
+            "(only partners that send records)",
+        ],
+        [
+            "Continuation rate from the activity returns",
+            _share(cont.value),
+            "continuation_rate (the returns' estimate: a child in two groups counts twice)",
+        ],
+    ]
 
 
 def _ensembles_sheet(ws: Worksheet, f: _Figures) -> None:

@@ -16,7 +16,7 @@ from hubmetrics.metrics import (
     compute_metrics,
     years_with_data,
 )
-from hubmetrics.metrics.formatting import format_value
+from hubmetrics.metrics.formatting import format_published
 from hubmetrics.metrics.status import GoalResult, IndicatorResult, evaluate_goals
 from hubmetrics.metrics.years import parse_year, same_date_last_year, year_label
 from hubmetrics.metrics.years import year_of as academic_year_of
@@ -164,9 +164,7 @@ class Figures:
 
 def show(key: str, value: Any) -> str:
     """A published figure (or a figure never hidden) as text: `[c]` stays, None is "no data"."""
-    if isinstance(value, str):
-        return value
-    return format_value(key, value)
+    return format_published(key, value)
 
 
 # --- the sections' contents -----------------------------------------------------------------

@@ -13,8 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
 
-ROOT = Path(__file__).resolve().parents[2]
-
 # A second year of activities so trends have two points; the fixture's own rows are 2025/26.
 EARLIER = """partner_id,activity_id,activity_name,activity_type,start_date,school_urn,age_band,participants,fsm,send
 NMPAT,A1,Year 4 violins,wcet,2024-09-09,900001,ks2,26,8,3

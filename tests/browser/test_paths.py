@@ -12,6 +12,7 @@ PAGES = {
     "goals": "Goal detail",
     "reach": "Reach",
     "schools": "Schools",
+    "progression": "Progression",
     "partners": "Partners",
     "upload": "Upload a file",
     "data": "Batches",
@@ -87,6 +88,31 @@ def test_changing_year_and_filter_changes_the_figures(
     settle(page)
     assert metric_value(page, "Children and young people") != earlier
     page.screenshot(path=screenshot_dir / "filtered.png", full_page=True)
+
+
+def test_follow_a_cohort_on_the_progression_page(
+    page: Page, app_url: str, screenshot_dir: Path
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.goto(f"{app_url}/progression?year=2025/26")
+    settle(page)
+    expect(page.get_by_role("heading", name="Pathways from whole-class teaching")).to_be_visible()
+    children = int(metric_value(page, "Individual children and young people").replace(",", ""))
+    assert children > 5_000
+    # The Sankey draws the 2023/24 cohort over three years: whole-class teaching, then more.
+    nodes = page.locator(".sankey .sankey-node")
+    expect(nodes.first).to_be_visible()
+    labels = nodes.evaluate_all("els => els.map(e => e.textContent)")
+    assert any("Whole-class teaching · 2023/24" in t for t in labels)
+    assert any("Advanced · 2025/26" in t for t in labels)
+    page.screenshot(path=screenshot_dir / "progression.png", full_page=True)
+    page.get_by_label("Cohort").click()
+    page.get_by_role("option", name="First seen in 2024/25").click()
+    settle(page)
+    labels = page.locator(".sankey .sankey-node").evaluate_all("els => els.map(e => e.textContent)")
+    assert any("Whole-class teaching · 2024/25" in t for t in labels)
+    assert not any("2023/24" in t for t in labels)
+    page.screenshot(path=screenshot_dir / "progression-2024-25.png", full_page=True)
 
 
 def test_upload_a_valid_file_and_see_the_totals_move(

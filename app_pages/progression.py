@@ -1,0 +1,208 @@
+"""Progression: each child counted once, the pathways from whole-class teaching, and who the
+children are against the area — from partners' pseudonymised participant records."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from hubmetrics.metrics import METRICS, MetricValue
+from hubmetrics.metrics.demographics import DIMENSIONS, Profile
+from hubmetrics.metrics.formatting import format_published
+from hubmetrics.pathways import Sankey, cohort_sankey, funnel_rows
+from hubmetrics.suppression import suppress_count, suppress_ratio
+from ui import data, figures
+from ui.auth import require
+from ui.children import children_beside
+from ui.filters import View
+from ui.page import current_view, header
+from ui.tables import show_table
+from ui.theme import OKABE_ITO, show
+
+STAGE_COLOURS = {
+    "wcet": OKABE_ITO[4],
+    "tuition": OKABE_ITO[0],
+    "ensemble": OKABE_ITO[2],
+    "advanced": OKABE_ITO[3],
+    "other": OKABE_ITO[1],
+    "none": "#B8BFCC",
+}
+
+
+def page() -> None:
+    require("figures")
+    view = current_view()
+    header("Progression", view)
+    if not view.year:
+        st.info("No activity returns are loaded yet. Start with the Upload page.")
+        return
+    if not data.has_records():
+        st.info(
+            "No participant records are loaded yet. Partners with a pupil database can send "
+            "pseudonymised records of individual children (see the guide *Pseudonymising "
+            "pupil records*); this page then counts each child once and follows the pathways "
+            "they take after whole-class teaching."
+        )
+        return
+    # Small numbers are hidden for whoever may not see these figures in full: a trustee, or
+    # a partner looking beyond its own (docs/access.md); None shows true values.
+    threshold: int | None = (
+        None if figures.in_full(view.filters.partner_id) else figures.threshold()
+    )
+    key_figures(data.metrics(view.year, view.filters), threshold)
+    pathways(view, threshold)
+    profile(view, threshold)
+
+
+# --- the sections ---------------------------------------------------------------------
+
+
+def key_figures(values: dict[str, MetricValue], threshold: int | None) -> None:
+    keys = ("participations", "unique_cyp", "unique_continuation_rate", "continuation_rate")
+    for column, key in zip(st.columns(len(keys)), keys, strict=True):
+        column.metric(METRICS[key].label, format_published(key, _published(values[key], threshold)))
+    st.caption(children_beside(values) or "No participant records in this selection.")
+    rate = values["unique_continuation_rate"]
+    if rate.value is not None:
+        st.caption(
+            f"Children continuing after whole-class teaching: "
+            f"{format_published('participations', _count(rate.numerator, threshold))} of the "
+            f"{format_published('participations', _count(rate.denominator, threshold))} "
+            "children in whole-class teaching the year before had a record in another "
+            "activity this year. Continuation from the returns is the activity returns' own "
+            "estimate, in which a child in two groups counts twice."
+        )
+
+
+def pathways(view: View, threshold: int | None) -> None:
+    st.subheader("Pathways from whole-class teaching")
+    st.markdown(
+        "A **cohort** is the children first seen in whole-class ensemble teaching in a year "
+        "(their first record anywhere in this selection). Each later year shows how many "
+        "still take part, and how many reached tuition, an ensemble or choir, and an advanced "
+        "group; a child in both tuition and an ensemble counts in both."
+    )
+    progression = data.progression(view.filters)
+    cohorts = sorted({s.cohort for s in progression.steps})
+    if not cohorts:
+        st.info("No cohort has a later year with records yet in this selection.")
+        return
+    cohort = st.selectbox(
+        "Cohort", cohorts, key="progression_cohort", format_func=lambda c: f"First seen in {c}"
+    )
+    sankey = cohort_sankey(progression, cohort, threshold)
+    show(_sankey_figure(sankey), "progression_sankey")
+    if sankey.hidden:
+        flows = "flow" if sankey.hidden == 1 else "flows"
+        st.caption(
+            f"{sankey.hidden} {flows} of 1 to {threshold} children not drawn, so that no child "
+            "can be singled out."
+        )
+    rows = [
+        {name: _text(name, value) for name, value in row.items()}
+        for row in funnel_rows(progression, threshold)
+    ]
+    show_table(rows, key="funnel_table", file_name="progression-funnel.csv")
+
+
+def profile(view: View, threshold: int | None) -> None:
+    st.subheader(f"Who the children are, {view.year}")
+    result = data.children_profile(view.year, view.filters, threshold)
+    st.markdown(
+        f"**{format_published('participations', result.children)} individual children** "
+        "with a record, set against the area's pupils. Each child counts once, with their "
+        "latest recorded details. Shares leave out children whose details are not recorded; "
+        "free school meals and SEND are over the "
+        f"{format_published('participations', result.school_age)} of school age, as the "
+        "schools list's pupils are. **1.00 is parity**."
+    )
+    columns = st.columns(2)
+    for index, (dimension, _, _) in enumerate(DIMENSIONS):
+        with columns[index % 2]:
+            _profile_table(result, dimension)
+    st.caption(
+        "Area shares: free school meals and SEND from the schools list (state-funded schools' "
+        "pupils); ethnicity and sex from the goals file's [baselines]. Small numbers are shown "
+        "as [c], with any count or share that would give one away."
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _profile_table(result: Profile, dimension: str) -> None:
+    st.markdown(f"**{dimension}**")
+    rows = [
+        {
+            "Group": r.group,
+            "Children": _text("participations", r.children),
+            "Share": _text("unique_continuation_rate", r.share),
+            "Area": _text("unique_continuation_rate", r.area_share),
+            "Against the area": _text("fsm_representation", r.representation),
+        }
+        for r in result.dimension(dimension)
+    ]
+    slug = dimension.lower().replace(" ", "_")
+    show_table(rows, key=f"profile_{slug}", file_name=f"children-{slug}.csv")
+
+
+def _sankey_figure(sankey: Sankey) -> go.Figure:
+    link_colours = [_faded(STAGE_COLOURS[sankey.node_stages[target]]) for target in sankey.targets]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": sankey.labels,
+                "color": [STAGE_COLOURS[s] for s in sankey.node_stages],
+                "pad": 18,
+                "hovertemplate": "%{label}: %{value:,} children<extra></extra>",
+            },
+            link={
+                "source": sankey.sources,
+                "target": sankey.targets,
+                "value": sankey.values,
+                "color": link_colours,
+                "hovertemplate": "%{source.label} → %{target.label}: %{value:,} children"
+                "<extra></extra>",
+            },
+        )
+    )
+    fig.update_layout(
+        title={"text": f"Where the {sankey.cohort} cohort went, year by year", "x": 0},
+        height=460,
+        margin={"l": 20, "r": 20, "t": 50, "b": 20},
+    )
+    return fig
+
+
+def _faded(colour: str) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, 0.35)"
+
+
+def _published(value: MetricValue, threshold: int | None) -> object:
+    if threshold is None or value.value is None:
+        return value.value
+    if METRICS[value.key].unit == "count":
+        return suppress_count(value.value if isinstance(value.value, int) else None, threshold)
+    number = value.value if isinstance(value.value, float) else None
+    return suppress_ratio(number, value.numerator, value.denominator, threshold)
+
+
+def _count(n: int | float | None, threshold: int | None) -> object:
+    count = int(n) if n is not None else None
+    return count if threshold is None else suppress_count(count, threshold)
+
+
+def _text(key_or_column: str, value: object) -> str:
+    """A table cell as text: counts with separators, shares as percentages, `[c]` as it is."""
+    if value is None:
+        return "—"
+    if "%" in key_or_column:
+        return format_published("unique_continuation_rate", value)
+    if key_or_column in METRICS:
+        return format_published(key_or_column, value)
+    return format_published("participations", value)
+
+
+page()
