@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from access_helpers import serve_on
-from page_helpers import Open, as_the_apps_database, open_app, table
+from page_helpers import ROOT, Open, as_the_apps_database, open_app, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import config
+from hubmetrics import accounts, config, store
+from hubmetrics.access import local_operator
 
 
 @pytest.fixture
@@ -37,16 +38,42 @@ def open_cohort(cohort_app: Path) -> Open:
     return open_app
 
 
+TRUSTEE = "trustee@hub.example"
+
+
+@pytest.fixture
+def viewer_opens(cohort_app: Path, monkeypatch: pytest.MonkeyPatch) -> Open:
+    """Open a page signed in (through the identity provider) as a trustee: a viewer."""
+    con = store.connect(cohort_app)
+    accounts.add(con, TRUSTEE, "viewer", by=local_operator("setup"))
+    con.close()
+    monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
+
+    def run(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.user = {"is_logged_in": True, "email": TRUSTEE}
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
+
+
 def figures(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def test_key_figures_funnel_and_profile(
-    open_cohort: Open, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    viewer_opens: Open, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the threshold at 1, only counts of one child are hidden (and what gives them away)."""
+    """For a trustee with the threshold at 1, only counts of one child are hidden (and what
+    gives them away)."""
     monkeypatch.setenv("HUBMETRICS_GOALS", str(goals_with_threshold(tmp_path, 1)))
-    at = open_cohort("app_pages/progression.py", year="2024/25")
+    at = viewer_opens("app_pages/progression.py", year="2024/25")
     assert at.title[0].value == "Progression"
     assert figures(at) == {
         "Participations": "6",
@@ -79,8 +106,8 @@ def test_key_figures_funnel_and_profile(
     assert rows["Not recorded"] == ("[c]", "—", "—")
 
 
-def test_small_numbers_are_hidden_for_everyone(open_cohort: Open) -> None:
-    at = open_cohort("app_pages/progression.py", year="2024/25")  # the goals file's threshold 4
+def test_small_numbers_are_hidden_for_a_trustee(viewer_opens: Open) -> None:
+    at = viewer_opens("app_pages/progression.py", year="2024/25")  # the goals file's threshold 4
     shown = figures(at)
     assert shown["Individual children and young people"] == "5"
     assert shown["Children continuing after whole-class teaching"] == "[c]"  # 3 of 5
@@ -90,6 +117,16 @@ def test_small_numbers_are_hidden_for_everyone(open_cohort: Open) -> None:
     ethnicity = table(at, "Group")
     assert set(ethnicity.Children) <= {"0", "[c]"}
     assert any("not drawn" in c.value for c in at.caption)
+
+
+def test_hub_staff_see_the_true_figures(open_cohort: Open) -> None:
+    """The local operator (no sign-in, on loopback) acts as an administrator: nothing hidden."""
+    at = open_cohort("app_pages/progression.py", year="2024/25")  # the goals file's threshold 4
+    assert figures(at)["Children continuing after whole-class teaching"] == "60.0%"
+    assert table(at, "Taking part").iloc[0]["Taking part"] == "3"
+    ethnicity = table(at, "Group")
+    rows = {r.Group: r.Children for r in ethnicity.itertuples()}
+    assert rows["White"] == "2" and rows["Black"] == "1"
 
 
 def test_another_cohort_can_be_chosen(open_cohort: Open) -> None:
