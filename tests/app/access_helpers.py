@@ -25,6 +25,7 @@ TITLES = {  # each page's address and the title it shows
     "goals": "Goal detail",
     "reach": "Reach",
     "schools": "Schools",
+    "progression": "Progression",
     "partners": "Partners",
     "reports": "Reports",
     "upload": "Upload a file",

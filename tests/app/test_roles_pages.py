@@ -26,9 +26,30 @@ from ui.pages import PAGES, menu
 # Which addresses each role may open (the issue's table, by page). Reports holds the Arts
 # Council workbook and the board pack: a viewer may have the pack, a partner neither.
 ALLOWED = {
-    "viewer": {"", "goals", "reach", "schools", "partners", "reports", "methods"},
-    "partner": {"", "goals", "reach", "schools", "partners", "upload", "data", "methods"},
-    "staff": {"", "goals", "reach", "schools", "partners", "reports", "upload", "data", "methods"},
+    "viewer": {"", "goals", "reach", "schools", "progression", "partners", "reports", "methods"},
+    "partner": {
+        "",
+        "goals",
+        "reach",
+        "schools",
+        "progression",
+        "partners",
+        "upload",
+        "data",
+        "methods",
+    },
+    "staff": {
+        "",
+        "goals",
+        "reach",
+        "schools",
+        "progression",
+        "partners",
+        "reports",
+        "upload",
+        "data",
+        "methods",
+    },
     "admin": set(TITLES),
 }
 # KETT-CHORAL runs one small choir in 2025/26: three adults, a count a viewer must not see.
@@ -93,7 +114,10 @@ def test_a_partner_uploads_only_its_own_returns(
     people: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_address(signed_in_as("partner", monkeypatch), "upload")
-    assert at.selectbox(key="upload_kind").options == ["Activity return"]
+    assert at.selectbox(key="upload_kind").options == [
+        "Activity return",
+        "Participant records (pseudonymised)",
+    ]
     partner = at.selectbox(key="upload_partner")
     assert (partner.options, partner.value, partner.disabled) == (["ROCK-NN"], "ROCK-NN", True)
     assert not [t for t in at.text_input if t.key == "upload_sender"]
@@ -134,6 +158,7 @@ def test_staff_and_admins_upload_for_any_partner(
         "Partners list",
         "Schools list",
         "Activity return",
+        "Participant records (pseudonymised)",
     ]
     partner = at.selectbox(key="upload_partner")
     assert not partner.disabled and {"NMPAT", "ROCK-NN", "KETT-CHORAL"} <= set(partner.options)
