@@ -44,16 +44,11 @@ def show_table(
     if not records:
         return
     threshold = data.goals().suppression_threshold
-    source = records if shared is None else list(shared)
-
-    def table_file() -> str:
-        return shareable_csv(source, counts=counts, ratios=ratios, threshold=threshold)
-
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        # Made when someone asks for it, not on every run: a table of every school in a
-        # region is thousands of rows.
-        table_file,
+        shareable_csv(
+            records if shared is None else shared, counts=counts, ratios=ratios, threshold=threshold
+        ),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
