@@ -13,7 +13,13 @@ import streamlit as st
 from hubmetrics import config, store
 from hubmetrics.goals import Goals, load_goals
 from hubmetrics.loaded import DataCoverage, data_coverage
-from hubmetrics.metrics import Filters, MetricValue, compute_metrics, trend, years_with_data
+from hubmetrics.metrics import (
+    Filters,
+    MetricValue,
+    compute_metrics,
+    trend_metrics,
+    years_with_data,
+)
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
 from hubmetrics.metrics.years import year_label, year_of
 from ui.state import connection, current_data_version, data_version
@@ -149,18 +155,21 @@ def goal_results(year: str, filters: Filters) -> list[GoalResult]:
     return _read(_goal_results, year, filters, as_of())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=64)
 @_whole
-def _trend(key: tuple[str, int], metric: str, filters: Filters) -> list[tuple[str, Any]]:
-    return [
-        (year, value)
-        for year, value in trend(connection(), metric, filters, baselines=goals().baselines)
-    ]
+def _every_year(key: tuple[str, int], filters: Filters) -> dict[str, dict[str, MetricValue]]:
+    return trend_metrics(connection(), filters, baselines=goals().baselines)
+
+
+def every_year(filters: Filters) -> dict[str, dict[str, MetricValue]]:
+    """Every metric in every academic year with data, oldest first: one query for all the
+    trends of a page, however many it draws."""
+    return _read(_every_year, filters)
 
 
 def metric_trend(metric: str, filters: Filters) -> list[tuple[str, MetricValue]]:
     """A metric in every academic year with data, oldest first."""
-    return _read(_trend, metric, filters)
+    return [(year, values[metric]) for year, values in every_year(filters).items()]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

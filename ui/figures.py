@@ -65,10 +65,8 @@ def trend(key: str, filters: Filters) -> list[tuple[str, Any]]:
     if in_full(filters.partner_id):
         return [(year, v.value) for year, v in series]
     behind = share_behind(key)
-    return [
-        (year, metric(v, data.metrics(year, filters) if behind else {}, filters))
-        for year, v in series
-    ]
+    every = data.every_year(filters)
+    return [(year, metric(v, every[year] if behind else {}, filters)) for year, v in series]
 
 
 def rows(
