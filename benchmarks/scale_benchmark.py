@@ -15,13 +15,10 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +29,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from app_server import running_app  # noqa: E402
 from national import SYNTHETIC_NOTE, LoadTiming, generate, load_all  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,44 +156,12 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
 # ---------------------------------------------------------------- the app in Chromium
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def app_server(database: Path, log: Path) -> Iterator[tuple[str, int]]:
-    """`streamlit run dashboard.py` on a free loopback port: (its address, its process id)."""
-    port = _free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
-            + ["--server.port", str(port), "--server.headless", "true"]
-            + ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT,
-            env={**os.environ, "HUBMETRICS_DB": str(database)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    time.sleep(0.3)
-            else:
-                raise SystemExit(f"streamlit did not start: {log.read_text()}")
-            yield url, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    """`streamlit run dashboard.py` on a free loopback port, started as the browser tests
+    start it: (its address, its process id)."""
+    with running_app(database, log) as (process, url):
+        yield url, process.pid
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -255,7 +222,7 @@ async def browser_pages(url: str, repeat: int = 3) -> dict[str, tuple[int, float
 
 
 async def viewers_during_upload(
-    url: str, viewers: int, rounds: int, upload: Path, charts: dict[str, int]
+    url: str, viewers: int, rounds: int, upload: Path, kind: str, charts: dict[str, int]
 ) -> tuple[list[float], int, float]:
     """`viewers` sessions walk every page `rounds` times while one more uploads `upload`:
     (every page time, errors seen, the upload's own time)."""
@@ -279,6 +246,10 @@ async def viewers_during_upload(
     async def send(browser: Any) -> float:
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
         await _open(page, f"{url}/upload", 0)
+        if kind == "participants":
+            await page.get_by_text("Activity return", exact=True).click()
+            await page.get_by_text("Participant records (pseudonymised)").click()
+            await page.wait_for_timeout(1500)
         started = time.perf_counter()
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
         button = page.get_by_role("button", name=re.compile(r"^Load [0-9,]+ row"))
@@ -329,11 +300,11 @@ def main() -> None:
     )
     started = time.perf_counter()
     returns = generate(data, args.hubs, args.years)
-    upload = returns.pop()  # the last file is uploaded through the app while viewers read
-    if upload.kind != "activities":
-        returns.append(upload)
-        upload = next(r for r in reversed(returns) if r.kind == "activities")
-        returns.remove(upload)
+    # The latest year's activities are uploaded through the app while the viewers read (its
+    # participant records, which need them, are left out).
+    if returns[-1].kind == "participants":
+        returns.pop()
+    upload = returns.pop()
     print(
         f"generated {sum(r.rows for r in returns):,} rows in {time.perf_counter() - started:.0f} s\n"
     )
@@ -361,9 +332,9 @@ def main() -> None:
         print()
         charts = {name: c for name, (c, _) in shown.items()}
         times, errors, upload_s = asyncio.run(
-            viewers_during_upload(url, args.viewers, args.rounds, upload.path, charts)
+            viewers_during_upload(url, args.viewers, args.rounds, upload.path, upload.kind, charts)
         )
-        print(f"## {args.viewers} viewers during an upload ({upload.rows:,} rows)\n")
+        print(f"## {args.viewers} viewers during an upload ({upload.rows:,} {upload.kind} rows)\n")
         print("| page views | p50 s | p95 s | errors | upload s |")
         print("|---|---|---|---|---|")
         print(

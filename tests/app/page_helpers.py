@@ -29,9 +29,12 @@ def as_the_apps_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         st.cache_data.clear()
 
 
-def open_app(page: str, **query: str) -> AppTest:
-    """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params."""
+def open_app(page: str, *, user: dict[str, object] | None = None, **query: str) -> AppTest:
+    """Run the app, switch to `page` (e.g. "app_pages/reach.py") with optional query params;
+    `user` is who the identity provider says signed in (`at.user`)."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if user is not None:
+        at.user = user
     for name, value in query.items():
         at.query_params[name] = value
     at.run()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from access_helpers import serve_on
-from page_helpers import ROOT, Open, as_the_apps_database, open_app, table
+from page_helpers import Open, as_the_apps_database, open_app, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
 
@@ -50,15 +50,7 @@ def viewer_opens(cohort_app: Path, monkeypatch: pytest.MonkeyPatch) -> Open:
     monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
 
     def run(page: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        at.user = {"is_logged_in": True, "email": TRUSTEE}
-        for name, value in query.items():
-            at.query_params[name] = value
-        at.run()
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, at.exception
-        return at
+        return open_app(page, user={"is_logged_in": True, "email": TRUSTEE}, **query)
 
     return run
 
