@@ -236,6 +236,9 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
 
 def schools_map(schools: Sequence[SchoolReach]) -> None:
     st.subheader("Schools reached")
+    # Where partners send participant records, each school's distinct children stand beside
+    # its participations (blank where no record covers the school).
+    with_children = any(s.children is not None for s in schools)
     rows = [
         {
             "URN": s.urn,
@@ -244,6 +247,7 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
             "Reached": "Yes" if s.engaged else "No",
             "State-funded": "Yes" if s.state_funded else "No",
             "Participations": s.participations,
+            **({"Individual children": s.children} if with_children else {}),
             "Pupils": s.pupils,
             "FSM %": s.fsm_percent,
         }
@@ -251,7 +255,8 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
     ]
     # Each school's participations as the person may see them (the table below hides them
     # the same way): a hidden one is drawn at the smallest size and read as [c].
-    shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=["Participations"])}
+    counts = ["Participations", "Individual children"] if with_children else ["Participations"]
+    shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=counts)}
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
     engaged = [s for s in placed if s.state_funded and s.engaged]
     cold = [s for s in placed if s.cold_spot]
@@ -325,12 +330,13 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
             column_config={
                 "URN": st.column_config.NumberColumn(format="%d"),
                 "Participations": COUNT,
+                "Individual children": COUNT,
                 "Pupils": COUNT,
                 "FSM %": PERCENT,
             },
             key="schools_map_table",
             file_name="schools-reached.csv",
-            counts=["Participations"],
+            counts=counts,
         )
 
 

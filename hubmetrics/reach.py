@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -42,6 +42,9 @@ class SchoolReach:
     participations: int
     activities: int
     engaged: bool
+    # Distinct children with a participant record here in scope; None where the hub has no
+    # records in the selection (then only participations are known).
+    children: int | None = None
 
     @property
     def cold_spot(self) -> bool:
@@ -151,9 +154,15 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
                 participations=_count(figures["participations"]) if figures else 0,
                 activities=activities,
                 engaged=activities > 0,
+                children=_school_children(figures),
             )
         )
     return out
+
+
+def _school_children(figures: Mapping[str, MetricValue] | None) -> int | None:
+    value = figures["unique_participants"].value if figures else None
+    return value if isinstance(value, int) else None
 
 
 def cold_spots(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:

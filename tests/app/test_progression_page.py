@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from access_helpers import serve_on
 from page_helpers import Open, as_the_apps_database, open_app, table
@@ -137,6 +138,12 @@ def test_reach_and_partners_set_participations_beside_children(open_cohort: Open
     at = open_cohort("app_pages/reach.py", year="2024/25")
     assert figures(at)["Individual children and young people"] == "5"
     assert any("count a child once for every activity" in c.value for c in at.caption)
+    # Abbey (100001) had W24 (Gu, Hal) and T24 (Ava, Ed) in 2024/25: four children, four
+    # participations; Brook (100002) had nothing that year, so no record covers it.
+    schools = table(at, "URN").set_index("URN")
+    assert tuple(schools.loc[100001, ["Participations", "Individual children"]]) == (4, 4)
+    assert schools.loc[100002, "Participations"] == 0
+    assert pd.isna(schools.loc[100002, "Individual children"])
     at.switch_page("app_pages/partners.py").run()
     assert not at.exception, at.exception
     partners = table(at, "Individual children")
