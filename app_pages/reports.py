@@ -42,8 +42,10 @@ REPORTS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _report(kind: str, year: str, key: tuple[str, int]) -> bytes:
-    """The report's bytes, made once per year and data version."""
+@data.one_state
+def _report(key: tuple[str, int], kind: str, year: str) -> bytes:
+    """The report's bytes, made once per year and data version, from one state of the data
+    (a report that an upload overtook is made again)."""
     spec = REPORTS[kind]
     with tempfile.TemporaryDirectory(prefix="hubmetrics-report-") as tmp:
         path = Path(tmp) / spec["file"].format(slug="report")  # type: ignore[union-attr]
@@ -58,7 +60,7 @@ def report_card(kind: str, year: str) -> None:
     st.markdown(str(spec["about"]))
     if st.button(f"Prepare the {spec['noun']}", key=f"prepare_{kind}"):
         with st.spinner(f"Preparing the {spec['noun']}…"):
-            st.session_state[f"{kind}_bytes"] = (year, _report(kind, year, data.cache_key()))
+            st.session_state[f"{kind}_bytes"] = (year, data.read_one_state(_report, kind, year))
     ready = st.session_state.get(f"{kind}_bytes")
     if ready and ready[0] == year:
         st.download_button(

@@ -290,3 +290,18 @@ def children_profile(year: str, filters: Filters, threshold: int | None) -> _dem
 
 def _share(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
+
+
+# --- for pages with caches of their own (the Reports page's prepared files) ----------------
+
+
+def one_state(read: Callable[..., T]) -> Callable[..., T]:
+    """Make a page's own cached read (keyed on `cache_key()`, given first) from one state of
+    the data: one that a write overtook is neither cached nor shown."""
+    return _whole(read)
+
+
+def read_one_state(cached: Callable[..., T], *args: Any) -> T:
+    """Call a page's own `one_state` read for this run's data version (the page runs again
+    should a write land meanwhile)."""
+    return _read(cached, *args)

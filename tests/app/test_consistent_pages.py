@@ -88,3 +88,34 @@ def test_an_upload_landing_between_two_reads_reruns_the_page(
     assert landed
     assert any("of 4 partners" in m.value for m in at.markdown)
     assert "LATE" in at.selectbox(key="filter_partner").options
+
+
+def test_a_report_that_an_upload_overtook_is_not_kept(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload commits while the Arts Council workbook is being made: that workbook (which
+    may mix the two states) is neither cached nor offered; the page runs again."""
+    import hubmetrics.reports.ace as ace
+
+    real = ace.write_ace_workbook
+    made: list[int] = []
+
+    def workbook_then_an_upload(*args: Any, **kwargs: Any) -> Any:
+        written = real(*args, **kwargs)
+        if not made:
+            result = load_text(state.connection(), "activities", LATE_RETURN)
+            assert result.accepted, result.errors
+        made.append(1)
+        return written
+
+    monkeypatch.setattr(ace, "write_ace_workbook", workbook_then_an_upload)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/reports.py").run()
+    at.button(key="prepare_ace").click().run()
+    assert not at.exception, at.exception
+    assert len(made) == 1  # made once, overtaken, and not offered
+    assert "download_ace" not in [b.key for b in at.get("download_button")]
+    at.button(key="prepare_ace").click().run()  # asked again: made from the new state
+    assert len(made) == 2
+    assert "download_ace" in [b.key for b in at.get("download_button")]
