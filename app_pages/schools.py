@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics.contract import PHASE_LABELS
 from hubmetrics.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.reach import SchoolReach, search_schools
@@ -17,16 +18,6 @@ from ui.page import current_view, header
 from ui.tables import show_table
 from ui.theme import COLD_SPOT, ENGAGED, show, styled
 
-PHASE_LABELS = {
-    "nursery": "Nursery",
-    "primary": "Primary",
-    "middle": "Middle",
-    "secondary": "Secondary",
-    "all_through": "All-through",
-    "special": "Special",
-    "alternative_provision": "Alternative provision",
-    "post16": "Post-16",
-}
 COUNT = st.column_config.NumberColumn(format="%,d")
 PERCENT = st.column_config.NumberColumn(format="%.1f%%")
 COLD_SPOT_COLUMNS = (

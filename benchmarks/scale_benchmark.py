@@ -33,15 +33,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"
 from app_server import running_app  # noqa: E402
 from national import SYNTHETIC_NOTE, LoadTiming, generate, load_all  # noqa: E402
 
+from ui.pages import PAGES as PAGE_SPECS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
-# The address of each page file, as dashboard.py declares it (the overview is the root).
-ADDRESSES = {"overview": "", "goal_detail": "goals", "data": "data"}
+# Every page file and its address, as the app declares them (ui/pages.py).
+ADDRESSES = {Path(spec.file).stem: spec.url_path for spec in PAGE_SPECS}
+PAGES = sorted(ADDRESSES)
 
 
 def address(page: str) -> str:
-    return ADDRESSES.get(page, page)
+    return ADDRESSES[page]
 
 
 # ---------------------------------------------------------------- ingestion

@@ -48,6 +48,27 @@ PHASES = (
     "alternative_provision",
     "post16",
 )
+# How the enumerations read to a person, on pages and in reports.
+AGE_BAND_LABELS = {
+    "early_years": "Early years (0–4)",
+    "ks1": "KS1 (5–7)",
+    "ks2": "KS2 (7–11)",
+    "ks3": "KS3 (11–14)",
+    "ks4": "KS4 (14–16)",
+    "ks5": "KS5 (16–18)",
+    "adult": "Adults (19+)",
+    "mixed": "Mixed ages",
+}
+PHASE_LABELS = {
+    "nursery": "Nursery",
+    "primary": "Primary",
+    "middle": "Middle",
+    "secondary": "Secondary",
+    "all_through": "All-through",
+    "special": "Special",
+    "alternative_provision": "Alternative provision",
+    "post16": "Post-16",
+}
 PARTNER_TYPES = (
     "lead",
     "music_service",

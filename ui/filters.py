@@ -6,21 +6,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from hubmetrics.contract import AGE_BANDS
+from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
 from hubmetrics.metrics import Filters
 from ui import data
 
 ALL = "All"
-AGE_BAND_LABELS = {
-    "early_years": "Early years (0–4)",
-    "ks1": "KS1 (5–7)",
-    "ks2": "KS2 (7–11)",
-    "ks3": "KS3 (11–14)",
-    "ks4": "KS4 (14–16)",
-    "ks5": "KS5 (16–18)",
-    "adult": "Adults (19+)",
-    "mixed": "Mixed ages",
-}
 
 
 @dataclass(frozen=True)

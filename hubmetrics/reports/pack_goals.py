@@ -19,12 +19,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from hubmetrics.contract import AGE_BANDS
+from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 from hubmetrics.metrics.years import parse_year
 from hubmetrics.reports import charts
 from hubmetrics.reports.pack_figures import (
-    AGE_BAND_LABELS,
     GROUPS,
     HUB_NAME,
     STATUS_WORDS,

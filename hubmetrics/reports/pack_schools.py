@@ -17,7 +17,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from hubmetrics.contract import PHASES
+from hubmetrics.contract import PHASE_LABELS, PHASES
 from hubmetrics.metrics import (
     METRICS,
     ColdSpotSchool,
@@ -31,7 +31,6 @@ from hubmetrics.reports.pack_figures import (
     COLD_SPOTS_ALL,
     COLD_SPOTS_LISTED,
     EXPLAINED,
-    PHASE_LABELS,
     RETURN_WORDS,
     Pack,
     show,

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from access_helpers import serve_on
 from hub_fixture import load_text
 from page_helpers import as_the_apps_database, open_app
 from streamlit.testing.v1 import AppTest
@@ -27,7 +26,6 @@ def app_db(loaded_db: store.Connection, monkeypatch: pytest.MonkeyPatch) -> Iter
     It holds "real" (not demo) data, so with no sign-in set up the app shows it only on a
     loopback address: these tests run as the local operator on 127.0.0.1.
     """
-    serve_on(monkeypatch, "127.0.0.1")
     for name in ("HUBMETRICS_AUTH", "HUBMETRICS_IDLE_MINUTES"):
         monkeypatch.delenv(name, raising=False)
     assert load_text(loaded_db, "activities", EARLIER).accepted

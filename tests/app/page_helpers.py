@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from access_helpers import serve_on
 from streamlit.testing.v1 import AppTest
 
 Open = Callable[..., AppTest]
@@ -18,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @contextmanager
 def as_the_apps_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Make `path` the app's database, with Streamlit's caches (which outlive a run) cleared
-    before and after."""
+    before and after. Test databases are not the demo, so with no sign-in set up the app
+    shows them only on a loopback address: the tests run as the local operator there."""
+    serve_on(monkeypatch, "127.0.0.1")
     monkeypatch.setenv("HUBMETRICS_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()

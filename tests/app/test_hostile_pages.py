@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from access_helpers import serve_on
 from hostile_fixture import HOSTILE_LA, HTML_NAMES, NO_SPRING_RETURN, build_hostile
 from page_helpers import Open, as_the_apps_database, open_app
 from streamlit.testing.v1 import AppTest
@@ -103,7 +102,6 @@ def test_hostile_filters_are_values_in_every_query(loaded_db: store.Connection) 
 
 @pytest.fixture
 def hostile_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    serve_on(monkeypatch, "127.0.0.1")  # not the demo: the local operator, on loopback
     path = tmp_path / "hostile.duckdb"
     build_hostile(path)
     with as_the_apps_database(path, monkeypatch):

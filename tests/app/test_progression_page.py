@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from access_helpers import serve_on
 from page_helpers import Open, as_the_apps_database, open_app, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
@@ -18,7 +17,6 @@ from hubmetrics.access import local_operator
 
 @pytest.fixture
 def cohort_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    serve_on(monkeypatch, "127.0.0.1")  # not the demo: the local operator, on loopback
     path = tmp_path / "cohort.duckdb"
     build_cohort(path).close()
     with as_the_apps_database(path, monkeypatch):
