@@ -123,7 +123,9 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
     do not change state_schools).
     """
     filters = filters or Filters()
-    per_school = metrics_by_groups(con, year, filters, ("school_urn",))
+    per_school = metrics_by_groups(
+        con, year, filters, ("school_urn",), keys=("participations", "unique_participants")
+    )
     where, params = "TRUE", []
     if filters.local_authority is not None:
         where, params = "local_authority = ?", [filters.local_authority]
@@ -196,6 +198,10 @@ def search_schools(schools: Sequence[SchoolReach], text: str) -> list[SchoolReac
 # --- partners ----------------------------------------------------------------------------
 
 
+# The engine's metrics a partner's row shows.
+PARTNER_FIGURES = ("participations", "participations_by_age_band", "schools_engaged", "unique_cyp")
+
+
 def partner_contributions(
     con: Any, year: str, filters: Filters | None = None, *, as_of: date | None = None
 ) -> list[PartnerContribution]:
@@ -227,8 +233,10 @@ def partner_contributions(
     today = as_of or store.as_of(con)
     current = term_of(today)
     checked = (current.shift(-1), current)
-    by_partner = compute_metrics_by(con, year, filters, "partner_id")
-    by_type = metrics_by_groups(con, year, filters, ("partner_id", "activity_type"))
+    by_partner = compute_metrics_by(con, year, filters, "partner_id", keys=PARTNER_FIGURES)
+    by_type = metrics_by_groups(
+        con, year, filters, ("partner_id", "activity_type"), keys=("participations",)
+    )
     with con.cursor() as cur:
         names = {
             r[0]: (r[1], r[2])

@@ -19,7 +19,7 @@ from hubmetrics.metrics.compute import (
 )
 from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.participants import participant_totals_by
-from hubmetrics.metrics.registry import SCHOOL_PARTS, metric
+from hubmetrics.metrics.registry import SCHOOL_PARTS, metric, needs
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds
 
 Dimension = Literal["local_authority", "district", "phase", "age_band", "partner_id"]
@@ -80,7 +80,14 @@ def compute_metrics_by(
         raise ValueError(f"{by!r} is not a breakdown: use one of {', '.join(DIMENSIONS)}.")
     wanted = _wanted(keys)
     grouped = metrics_by_groups(
-        con, year, filters, (by,), baselines=baselines, until=until, include_schools=True
+        con,
+        year,
+        filters,
+        (by,),
+        baselines=baselines,
+        until=until,
+        include_schools=True,
+        keys=wanted,
     )
     return {
         key[0]: {k: v for k, v in values.items() if wanted is None or k in wanted}
@@ -97,8 +104,10 @@ def metrics_by_groups(
     baselines: Mapping[str, float] | None = None,
     until: date | None = None,
     include_schools: bool = False,
+    keys: Iterable[str] | None = None,
 ) -> dict[tuple[GroupKey, ...], dict[str, MetricValue]]:
-    """Every metric for each combination of `dims` with activities in scope (in hubmetrics).
+    """Every metric (or those in `keys`, and those they are made from) for each combination
+    of `dims` with activities in scope (in hubmetrics).
 
     Keys are tuples, one value per dimension. With `include_schools` and a single
     dimension, the groups also include every value the dimension takes (see
@@ -112,15 +121,17 @@ def metrics_by_groups(
         raise ValueError("At most one dimension of the school can be grouped by at once.")
     school_dim = school_dims[0] if school_dims else None
     filters = filters or Filters()
+    wanted = needs(keys)
     start = parse_year(year)
-    lo, _ = year_bounds(start - 1)
     first, hi = year_bounds(start)
+    lo = year_bounds(start - 1)[0] if wanted.year_before else first
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
+    child_groups = [PARTICIPANT_GROUP[d] for d in dims]
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _activity_totals_by(cur, filters, dims, lo, hi)
+        totals = _activity_totals_by(cur, filters, dims, lo, hi, wanted)
         schools = _grouped_school_totals(cur, filters, school_dim)
-        children = participant_totals_by(cur, filters, [PARTICIPANT_GROUP[d] for d in dims], hi)
+        children = participant_totals_by(cur, filters, child_groups, hi, wanted.participant_parts)
         groups = {key for ay, key in totals if ay == start}
         groups |= {key for ay, key in children if ay == start}
         if include_schools and len(dims) == 1:
@@ -135,6 +146,7 @@ def metrics_by_groups(
             baselines,
             children.get((start, key)),
             children.get((start - 1, key)),
+            wanted,
         )
     return out
 

@@ -20,7 +20,9 @@ from hubmetrics.metrics.registry import (
     PARTICIPANT_PARTS,
     SCHOOL_AGE_BANDS,
     SCHOOL_PARTS,
+    Needs,
     metric,
+    needs,
 )
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds, year_label
 
@@ -95,6 +97,7 @@ PARTICIPANT_GROUP: dict[str, str] = {
 }
 
 GroupKey = Any  # str, int or None: one value of each dimension
+EVERYTHING = needs()
 
 
 def compute_metrics(
@@ -253,10 +256,16 @@ def _participant_totals(cur: Any, filters: Filters, hi: date | None) -> dict[int
 
 
 def _activity_totals_by(
-    cur: Any, filters: Filters, dims: tuple[str, ...], lo: date | None, hi: date | None
+    cur: Any,
+    filters: Filters,
+    dims: tuple[str, ...],
+    lo: date | None,
+    hi: date | None,
+    wanted: Needs = EVERYTHING,
 ) -> dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]]:
-    """Every activity aggregate of the registry by academic year and the groups of `dims`,
-    in one query; with no dims, by academic year alone (the engine's own figures)."""
+    """The activity aggregates of the registry (those `wanted`) by academic year and the
+    groups of `dims`, in one query; with no dims, by academic year alone (the engine's own
+    figures)."""
     where, params = _activity_where(filters, lo, hi)
     names = [f"g{i}" for i in range(len(dims))]
     select_groups = "".join(
@@ -265,9 +274,9 @@ def _activity_totals_by(
     )
     by = ", ".join(["ay", *names])
     same = " AND ".join(["t.ay = g.ay", *(f"t.{n} IS NOT DISTINCT FROM g.{n}" for n in names)])
-    columns = ",\n".join(
-        f"coalesce({expr}, 0) AS {name}"
-        for name, expr in ACTIVITY_PARTS  # safe: registry
+    columns = "".join(
+        f",\n coalesce({expr}, 0) AS {name}"
+        for name, expr in wanted.activity_parts  # safe: registry
     )
     sql = f"""
         WITH school AS ({SCHOOL_BY_URN}),
@@ -283,9 +292,24 @@ def _activity_totals_by(
             WHERE {where}
         ),
         totals AS (
-            SELECT {by}, count(*) AS rows, {columns} FROM scope GROUP BY {by}
-        ),
-        genres AS (
+            SELECT {by}, count(*) AS rows{columns} FROM scope GROUP BY {by}
+        ){_genre_summary(by, same) if wanted.genres else " SELECT * FROM totals"}
+    """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
+    result = cur.execute(sql, params)
+    columns_out = [d[0] for d in result.description]
+    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
+    for row in result.fetchall():
+        record = dict(zip(columns_out, row, strict=True))
+        key = tuple(record[n] for n in names)
+        out[(int(record["ay"]), key)] = record
+    return out
+
+
+def _genre_summary(by: str, same: str) -> str:
+    """The rest of the activity totals query: each group's genre count and entropy, joined
+    to its totals."""
+    return f"""
+        , genres AS (
             SELECT {by}, genre, sum(participants) AS n,
                    genre NOT IN {_NOT_A_GENRE_SQL} AS counted
             FROM scope WHERE genre IS NOT NULL GROUP BY {by}, genre
@@ -305,15 +329,7 @@ def _activity_totals_by(
         SELECT t.*, coalesce(g.genre_count, 0) AS genre_count,
                coalesce(g.genre_k, 0) AS genre_k, g.genre_h
         FROM totals t LEFT JOIN genre_summary g ON {same}
-    """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
-    result = cur.execute(sql, params)
-    columns_out = [d[0] for d in result.description]
-    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
-    for row in result.fetchall():
-        record = dict(zip(columns_out, row, strict=True))
-        key = tuple(record[n] for n in names)
-        out[(int(record["ay"]), key)] = record
-    return out
+    """  # noqa: S608 - safe: fixed SQL over the group names
 
 
 def _school_totals(cur: Any, filters: Filters) -> dict[str, Any]:
@@ -362,6 +378,7 @@ def _assemble(
     baselines: Mapping[str, float] | None,
     children_row: dict[str, Any] | None = None,
     children_prev: dict[str, Any] | None = None,
+    wanted: Needs = EVERYTHING,
 ) -> dict[str, MetricValue]:
     """The registry's metrics from one year's aggregates, the year before's and the schools'
     (and, where there are participant records, the year's children and the year before's)."""
@@ -371,7 +388,7 @@ def _assemble(
     kids, kids_prev = children_row or _NO_CHILDREN, children_prev or _NO_CHILDREN
     records = int(kids["participant_records"])
     out: dict[str, MetricValue] = {}
-    for m in METRICS.values():
+    for m in wanted.metrics:
         key = m.key
         part = [name for name, _ in m.parts]
         if m.kind == "count":

@@ -87,18 +87,25 @@ def _children_sql(
 
 
 def participant_totals_by(
-    cur: Any, filters: Filters, groups: Sequence[str], hi: date | None
+    cur: Any,
+    filters: Filters,
+    groups: Sequence[str],
+    hi: date | None,
+    parts: Sequence[tuple[str, str]] = PARTICIPANT_PARTS,
 ) -> dict[tuple[int, tuple[Any, ...]], dict[str, Any]]:
     """Every participant aggregate of the registry by academic year and group, in one query.
 
     `groups` are SQL expressions over the record `p`, its activity `a` and its school `s`.
     Records starting on or after `hi` are left out (earlier years are always whole, so a
-    child's cohort is known).
+    child's cohort is known). Only the aggregates in `parts` are computed; with none, no query
+    runs.
     """
+    if not parts:
+        return {}
     children, params = _children_sql(filters, hi, groups)
     names = [f"g{i}" for i in range(len(groups))]
     by = ", ".join(["ay", *names])
-    columns = ", ".join(f"coalesce({expr}, 0) AS {name}" for name, expr in PARTICIPANT_PARTS)
+    columns = ", ".join(f"coalesce({expr}, 0) AS {name}" for name, expr in parts)
     sql = f"WITH {children} SELECT {by}, {columns} FROM marked GROUP BY {by}"  # noqa: S608 - safe: registry SQL
     result = cur.execute(sql, params)
     out_names = [d[0] for d in result.description]

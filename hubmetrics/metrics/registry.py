@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -505,6 +506,51 @@ FUNNEL_STAGES = ("cohort", "taking_part", "tuition", "ensemble", "advanced")
 SCHOOL_PARTS: tuple[tuple[str, str], ...] = tuple(
     part for m in _METRICS if m.source == "schools" for part in m.parts
 )
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What computing some of the metrics takes: the metrics themselves and those they use
+    (in registry order), and the SQL aggregates of each source."""
+
+    metrics: tuple[MetricDef, ...]
+    activity_parts: tuple[tuple[str, str], ...]
+    participant_parts: tuple[tuple[str, str], ...]
+    genres: bool  # the per-genre shares (genre_count, genre_evenness)
+    year_before: bool  # the activities of the year before (continuation_rate)
+
+
+def needs(keys: Iterable[str] | None = None) -> Needs:
+    """What computing the metrics `keys` (every metric when None) takes.
+
+    A page that shows three figures for each of 20,000 schools asks only for those, so its
+    query computes only their aggregates; the figures are the same SQL either way.
+    """
+    if keys is None:
+        wanted = set(METRIC_KEYS)
+    else:
+        wanted = set()
+        todo = [metric(k).key for k in keys]
+        while todo:
+            key = todo.pop()
+            if key in wanted:
+                continue
+            wanted.add(key)
+            todo.extend(u for u in METRICS[key].uses if u in METRICS)
+        if any(METRICS[k].source == "participants" for k in wanted):
+            wanted.add("unique_participants")  # its record count says whether there is data
+    chosen = tuple(m for m in _METRICS if m.key in wanted)
+    return Needs(
+        metrics=chosen,
+        activity_parts=tuple(
+            part for m in chosen if m.source in ("activities", "derived") for part in m.parts
+        ),
+        participant_parts=tuple(
+            part for m in chosen if m.source == "participants" for part in m.parts
+        ),
+        genres=any(m.kind in ("genre_count", "evenness") for m in chosen),
+        year_before=any(m.kind == "continuation" for m in chosen),
+    )
 
 
 def metric(key: str) -> MetricDef:
