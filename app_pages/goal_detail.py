@@ -113,8 +113,8 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     )
 
     with st.expander("What explains it: by local authority and by age band"):
-        by_la = data.metrics_by(view.year, scope, "local_authority")
-        by_band = data.metrics_by(view.year, scope, "age_band")
+        by_la = data.metrics_by(view.year, scope, "local_authority", [key])
+        by_band = data.metrics_by(view.year, scope, "age_band", [key])
 
         rows = [
             {

@@ -161,9 +161,22 @@ def hard_to_reach(values: dict[str, MetricValue], filters: Filters) -> None:
     )
 
 
+AREA_FIGURES = (
+    "participations",
+    "fsm_share",
+    "fsm_baseline",
+    "fsm_representation",
+    "send_share",
+    "send_baseline",
+    "send_representation",
+    "global_majority_share",
+    "lac_participants",
+)
+
+
 def by_area(year: str, filters: Filters, by: str, title: str) -> None:
     st.subheader(f"By {title.lower()}")
-    groups = data.metrics_by(year, filters, by)
+    groups = data.metrics_by(year, filters, by, AREA_FIGURES)
     rows = []
     for group, values in groups.items():
         if group is None and not values["participations"].rows:

@@ -72,9 +72,12 @@ def key_figures(values: dict[str, MetricValue], view: View) -> None:
     st.caption(" ".join(notes))
 
 
+COVERAGE_FIGURES = ("state_schools", "schools_engaged", "cold_spot_schools", "school_coverage")
+
+
 def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
     st.subheader(f"Coverage by {title.lower()}")
-    groups = data.metrics_by(year, filters, by)
+    groups = data.metrics_by(year, filters, by, COVERAGE_FIGURES)
     if by == "phase":  # the phases in the order children go through them
         order = list(PHASE_LABELS)
         groups = dict(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -192,16 +192,19 @@ from hubmetrics.metrics import breakdown as _breakdown  # noqa: E402
 @st.cache_data(show_spinner=False, max_entries=256)
 @_whole
 def _metrics_by(
-    key: tuple[str, int], year: str, filters: Filters, by: str
+    key: tuple[str, int], year: str, filters: Filters, by: str, keys: tuple[str, ...]
 ) -> dict[str | None, dict[str, MetricValue]]:
     return _breakdown.compute_metrics_by(
-        connection(), year, filters, by, baselines=goals().baselines
+        connection(), year, filters, by, baselines=goals().baselines, keys=keys
     )
 
 
-def metrics_by(year: str, filters: Filters, by: str) -> dict[str | None, dict[str, MetricValue]]:
-    """Every metric for each local authority, district, phase, age band or partner."""
-    return _read(_metrics_by, year, filters, by)
+def metrics_by(
+    year: str, filters: Filters, by: str, keys: Sequence[str]
+) -> dict[str | None, dict[str, MetricValue]]:
+    """The metrics `keys` for each local authority, district, phase, age band or partner
+    (only those are computed: at national scale a breakdown of every metric takes seconds)."""
+    return _read(_metrics_by, year, filters, by, tuple(sorted(keys)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

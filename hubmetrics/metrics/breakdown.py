@@ -16,10 +16,11 @@ from hubmetrics.metrics.compute import (
     _activity_totals_by,
     _assemble,
     _school_where,
+    children_from,
 )
 from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.participants import participant_totals_by
-from hubmetrics.metrics.registry import SCHOOL_PARTS, metric, needs
+from hubmetrics.metrics.registry import SCHOOL_PARTS, needs
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds
 
 Dimension = Literal["local_authority", "district", "phase", "age_band", "partner_id"]
@@ -59,7 +60,8 @@ def compute_metrics_by(
     keys: Iterable[str] | None = None,
     until: date | None = None,
 ) -> dict[str | None, dict[str, MetricValue]]:
-    """Every metric (or those in `keys`) of academic year `year` for each group of `by`.
+    """Every metric (or those in `keys`, with the metrics they are made from, which a
+    representation needs to be published) of academic year `year` for each group of `by`.
 
     `by` is one of DIMENSIONS. The result maps each group's value to its metrics, computed
     by the same registry SQL as `compute_metrics`, grouped: for any group g,
@@ -78,7 +80,6 @@ def compute_metrics_by(
     """
     if by not in DIMENSIONS:
         raise ValueError(f"{by!r} is not a breakdown: use one of {', '.join(DIMENSIONS)}.")
-    wanted = _wanted(keys)
     grouped = metrics_by_groups(
         con,
         year,
@@ -87,12 +88,9 @@ def compute_metrics_by(
         baselines=baselines,
         until=until,
         include_schools=True,
-        keys=wanted,
+        keys=keys,
     )
-    return {
-        key[0]: {k: v for k, v in values.items() if wanted is None or k in wanted}
-        for key, values in grouped.items()
-    }
+    return {key[0]: values for key, values in grouped.items()}
 
 
 def metrics_by_groups(
@@ -131,7 +129,9 @@ def metrics_by_groups(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals_by(cur, filters, dims, lo, hi, wanted)
         schools = _grouped_school_totals(cur, filters, school_dim)
-        children = participant_totals_by(cur, filters, child_groups, hi, wanted.participant_parts)
+        children = participant_totals_by(
+            cur, filters, child_groups, hi, wanted.participant_parts, children_from(wanted, start)
+        )
         groups = {key for ay, key in totals if ay == start}
         groups |= {key for ay, key in children if ay == start}
         if include_schools and len(dims) == 1:
@@ -154,15 +154,6 @@ def metrics_by_groups(
 # --- the queries --------------------------------------------------------------------------
 
 _EMPTY_SCHOOLS: dict[str, Any] = {name: 0 for name, _ in SCHOOL_PARTS}
-
-
-def _wanted(keys: Iterable[str] | None) -> set[str] | None:
-    if keys is None:
-        return None
-    wanted = set(keys)
-    for key in wanted:
-        metric(key)  # a KeyError naming the metrics for a key that is not one
-    return wanted
 
 
 def _grouped_school_totals(

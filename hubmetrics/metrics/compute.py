@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,24 +107,31 @@ def compute_metrics(
     *,
     baselines: Mapping[str, float] | None = None,
     until: date | None = None,
+    keys: Iterable[str] | None = None,
 ) -> dict[str, MetricValue]:
-    """Every metric for academic year `year` (`2025/26`), in registry order.
+    """Every metric for academic year `year` (`2025/26`), in registry order; with `keys`,
+    those metrics (and the ones they are made from) alone.
 
     `baselines` is the goals file's `[baselines]` table (global_majority_share).
     `until` keeps only activities of the year that start on or before that date (for
     "the same date last year"); the year before, used by continuation_rate, stays whole.
     """
     filters = filters or Filters()
+    wanted = needs(keys)
     start = parse_year(year)
-    lo, _ = year_bounds(start - 1)
     first, hi = year_bounds(start)
+    lo = year_bounds(start - 1)[0] if wanted.year_before else first
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _activity_totals(cur, filters, lo, hi)
+        totals = _by_year(_activity_totals_by(cur, filters, (), lo, hi, wanted))
         schools = _school_totals(cur, filters)
-        children = _participant_totals(cur, filters, hi)
-    return _year(start, totals, schools, children, baselines)
+        children = _by_year(
+            participant_totals_by(
+                cur, filters, (), hi, wanted.participant_parts, children_from(wanted, start)
+            )
+        )
+    return _year(start, totals, schools, children, baselines, wanted)
 
 
 def compute_metric(
@@ -160,9 +167,9 @@ def trend_metrics(
     filters = filters or Filters()
     years = years_with_data(con)
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _activity_totals(cur, filters, None, None)
+        totals = _by_year(_activity_totals_by(cur, filters, (), None, None))
         schools = _school_totals(cur, filters)
-        children = _participant_totals(cur, filters, None)
+        children = _by_year(participant_totals_by(cur, filters, (), None))
     return {
         label: _year(parse_year(label), totals, schools, children, baselines) for label in years
     }
@@ -174,8 +181,10 @@ def _year(
     schools: dict[str, Any],
     children: dict[int, dict[str, Any]],
     baselines: Mapping[str, float] | None,
+    wanted: Needs | None = None,
 ) -> dict[str, MetricValue]:
-    """Every metric of the year starting in `start`, from the by-year aggregates."""
+    """Every metric (or those `wanted`) of the year starting in `start`, from the by-year
+    aggregates."""
     return _assemble(
         totals.get(start),
         totals.get(start - 1),
@@ -183,6 +192,7 @@ def _year(
         baselines,
         children.get(start),
         children.get(start - 1),
+        wanted or EVERYTHING,
     )
 
 
@@ -239,20 +249,19 @@ def _school_where(filters: Filters) -> tuple[str, list[Any]]:
     return "s.state_funded", []
 
 
-def _activity_totals(
-    cur: Any, filters: Filters, lo: date | None, hi: date | None
+def _by_year(
+    grouped: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]],
 ) -> dict[int, dict[str, Any]]:
-    """Every activity aggregate of the registry, by academic year (start year), in one query."""
-    return {
-        year: record for (year, _), record in _activity_totals_by(cur, filters, (), lo, hi).items()
-    }
+    """Aggregates grouped by year and no dimension, keyed by the year alone."""
+    return {year: record for (year, _), record in grouped.items()}
 
 
-def _participant_totals(cur: Any, filters: Filters, hi: date | None) -> dict[int, dict[str, Any]]:
-    """Every participant aggregate of the registry, by academic year (start year)."""
-    return {
-        year: record for (year, _), record in participant_totals_by(cur, filters, (), hi).items()
-    }
+def children_from(wanted: Needs, start: int) -> date | None:
+    """The first day of participant records that the `wanted` figures of the year starting in
+    `start` read (None: every earlier year)."""
+    if wanted.child_history == "all":
+        return None
+    return year_bounds(start - 1 if wanted.child_history == "pair" else start)[0]
 
 
 def _activity_totals_by(

@@ -42,18 +42,19 @@ RECORDS_OF_ACTIVITIES = """
 
 
 def _children_sql(
-    filters: Filters, hi: date | None, groups: Sequence[str]
+    filters: Filters, hi: date | None, groups: Sequence[str], lo: date | None = None
 ) -> tuple[str, list[Any]]:
     """CTEs ending in `marked`: one row per child per academic year `ay` (and group g0..),
     with what the child did that year, whether they were in wcet the year before
     (`wcet_before`) and the year they were first seen in wcet (`cohort`, else NULL).
 
     "First seen" is the child's first year with any record in scope: a child whose first
-    record is not wcet belongs to no cohort.
+    record is not wcet belongs to no cohort. With `lo`, records before it are not read: the
+    cohorts are then not known, and `wcet_before` only from the year after `lo`.
     """
     # The age band is the record's own (the child's); the local authority is that of the
     # activity's school, as for the activity metrics.
-    where, params = scope_where(filters, None, hi, "p")
+    where, params = scope_where(filters, lo, hi, "p")
     names = [f"g{i}" for i in range(len(groups))]
     select_groups = "".join(f"{g} AS {n}, " for g, n in zip(groups, names, strict=True))
     by = "".join(f", {n}" for n in names)
@@ -92,17 +93,19 @@ def participant_totals_by(
     groups: Sequence[str],
     hi: date | None,
     parts: Sequence[tuple[str, str]] = PARTICIPANT_PARTS,
+    lo: date | None = None,
 ) -> dict[tuple[int, tuple[Any, ...]], dict[str, Any]]:
     """Every participant aggregate of the registry by academic year and group, in one query.
 
     `groups` are SQL expressions over the record `p`, its activity `a` and its school `s`.
     Records starting on or after `hi` are left out (earlier years are always whole, so a
-    child's cohort is known). Only the aggregates in `parts` are computed; with none, no query
-    runs.
+    child's cohort is known) unless `lo` is given: then records before it are not read, and
+    only figures that need no earlier year are right (see `Needs.child_history`). Only the
+    aggregates in `parts` are computed; with none, no query runs.
     """
     if not parts:
         return {}
-    children, params = _children_sql(filters, hi, groups)
+    children, params = _children_sql(filters, hi, groups, lo)
     names = [f"g{i}" for i in range(len(groups))]
     by = ", ".join(["ay", *names])
     columns = ", ".join(f"coalesce({expr}, 0) AS {name}" for name, expr in parts)

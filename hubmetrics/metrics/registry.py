@@ -518,6 +518,10 @@ class Needs:
     participant_parts: tuple[tuple[str, str], ...]
     genres: bool  # the per-genre shares (genre_count, genre_evenness)
     year_before: bool  # the activities of the year before (continuation_rate)
+    # How much of each child's history the participant figures read: the year alone
+    # (distinct children), the year and the one before (who continued after wcet), or every
+    # year before it (the funnel's cohort: where a child was first seen).
+    child_history: Literal["year", "pair", "all"]
 
 
 def needs(keys: Iterable[str] | None = None) -> Needs:
@@ -550,6 +554,11 @@ def needs(keys: Iterable[str] | None = None) -> Needs:
         ),
         genres=any(m.kind in ("genre_count", "evenness") for m in chosen),
         year_before=any(m.kind == "continuation" for m in chosen),
+        child_history="all"
+        if any(m.kind == "funnel" for m in chosen)
+        else "pair"
+        if any(m.kind == "unique_continuation" for m in chosen)
+        else "year",
     )
 
 

@@ -165,11 +165,14 @@ def evaluate_goals(
     in_progress = year_of(as_of) == start
     until = same_date_last_year(as_of)
     cache: dict[tuple[Filters, str, date | None], dict[str, MetricValue]] = {}
+    # Only the indicators' metrics (and those that replace them) are computed.
+    shown = {ind.metric for goal in goals.goals for ind in goal.indicators}
+    shown |= {REPLACED_BY[k] for k in shown if k in REPLACED_BY}
 
     def values(scope: Filters, which: str, cut: date | None) -> dict[str, MetricValue]:
         if (scope, which, cut) not in cache:
             cache[(scope, which, cut)] = compute_metrics(
-                con, which, scope, baselines=goals.baselines, until=cut
+                con, which, scope, baselines=goals.baselines, until=cut, keys=shown
             )
         return cache[(scope, which, cut)]
 
