@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hubmetrics import store
 from hubmetrics.ingest.apply import BASE_TABLES
+from hubmetrics.metrics import summary
 
 
 class RollbackRefused(Exception):
@@ -119,6 +120,7 @@ def rollback(con: store.Connection, batch_id: int, *, user: str | None = None) -
             "WHERE batch_id = ?",
             [user, batch_id],
         )
+    summary.refresh_quietly(con)
     return int(removed_row[0]) if removed_row else 0
 
 

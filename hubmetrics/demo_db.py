@@ -8,6 +8,7 @@ from pathlib import Path
 from hubmetrics import config, store
 from hubmetrics.demo import read_manifest
 from hubmetrics.ingest import LoadResult, load_file
+from hubmetrics.metrics import summary
 
 
 class DemoBuildError(Exception):
@@ -34,6 +35,7 @@ def build_demo(con: store.Connection, folder: Path | None = None) -> list[LoadRe
             partner_id=entry.partner_id,
             submitted_by=entry.submitted_by,
             submitted_at=datetime.combine(entry.received_on, time(9, 0)),
+            refresh_summary=False,
         )
         if not result.accepted:
             first = result.errors[0].describe() if result.errors else "refused"
@@ -44,6 +46,7 @@ def build_demo(con: store.Connection, folder: Path | None = None) -> list[LoadRe
     with store.write_transaction(con) as cur:
         cur.execute("DELETE FROM hub_setting WHERE key IN ('is_demo', 'as_of')")
         cur.execute("INSERT INTO hub_setting VALUES ('is_demo', 'true'), ('as_of', ?)", [as_of])
+    summary.refresh(con)
     return results
 
 

@@ -23,6 +23,7 @@ from hubmetrics.ingest.reading import (
     read_raw,
 )
 from hubmetrics.ingest.validate import Staged
+from hubmetrics.metrics import summary
 from hubmetrics.problems import Problem
 
 __all__ = ["LoadResult", "check_file", "load_file"]
@@ -102,9 +103,12 @@ def load_file(
     partner_id: str | None = None,
     submitted_by: str | None = None,
     submitted_at: datetime | None = None,
+    refresh_summary: bool = True,
 ) -> LoadResult:
     """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
-    or none does."""
+    or none does. After a load, the kept summary of the hub's children is recounted
+    (`hubmetrics.metrics.summary`); pass `refresh_summary=False` to load several files and
+    recount once."""
     source = data if isinstance(data, Path) else None
     content = data.read_bytes() if isinstance(data, Path) else data
     file_name = file_name or (source.name if source else "upload.csv")
@@ -143,6 +147,8 @@ def load_file(
         cur.close()
     if not result.accepted:
         result.batch_id = None
+    elif refresh_summary:
+        summary.refresh_quietly(con)
     return result
 
 

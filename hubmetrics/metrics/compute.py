@@ -24,6 +24,7 @@ from hubmetrics.metrics.registry import (
     metric,
     needs,
 )
+from hubmetrics.metrics.summary import hub_children
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds, year_label
 
 Number = int | float
@@ -126,7 +127,8 @@ def compute_metrics(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), lo, hi, wanted))
         schools = _school_totals(cur, filters)
-        children = _by_year(
+        kept = hub_children(cur) if filters.is_empty and until is None else None
+        children = kept or _by_year(
             participant_totals_by(
                 cur, filters, (), hi, wanted.participant_parts, children_from(wanted, start)
             )
@@ -169,7 +171,8 @@ def trend_metrics(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), None, None))
         schools = _school_totals(cur, filters)
-        children = _by_year(participant_totals_by(cur, filters, (), None))
+        kept = hub_children(cur) if filters.is_empty else None
+        children = kept or _by_year(participant_totals_by(cur, filters, (), None))
     return {
         label: _year(parse_year(label), totals, schools, children, baselines) for label in years
     }

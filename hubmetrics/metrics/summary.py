@@ -1,0 +1,62 @@
+"""The whole hub's figures from participant records, by year, kept fresh after each write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from hubmetrics import store
+from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.participants import participant_totals_by
+from hubmetrics.metrics.registry import PARTICIPANT_PARTS
+
+# Counting each child once needs every record of every year: at national scale (five million
+# records) that is seconds of work, too slow for each page. The whole hub's counts by year
+# are kept here instead; a filtered or grouped figure is still counted when asked for.
+_FRESH = "__fresh__"  # a row that says the summary was made at its version (even with no data)
+_PARTS = tuple(name for name, _ in PARTICIPANT_PARTS)
+
+
+def refresh(con: store.Connection) -> bool:
+    """Recount the hub's children by year from the current records; False when a write
+    overtook the count (the summary then stays stale, and pages count for themselves)."""
+    with store.read_transaction(con) as cur:
+        version = store.data_version(cur)
+        totals = participant_totals_by(cur, Filters(), (), None)
+    rows: list[tuple[int, int | None, str, int]] = [(version, None, _FRESH, 0)]
+    for (ay, _), record in totals.items():
+        rows.extend((version, ay, name, int(record[name])) for name in _PARTS)
+    with store.write_transaction(con, bump=False) as cur:
+        if store.data_version(cur) != version:
+            return False
+        cur.execute("DELETE FROM children_by_year")
+        cur.executemany("INSERT INTO children_by_year VALUES (?, ?, ?, ?)", rows)
+    return True
+
+
+def hub_children(cur: Any) -> dict[int, dict[str, Any]] | None:
+    """The whole hub's participant aggregates by year (as `participant_totals_by` with no
+    filter, group or date), or None when the kept summary is not of the current data."""
+    rows = cur.execute(
+        "SELECT ay, part, value FROM children_by_year "
+        "WHERE data_version = (SELECT version FROM data_version)"
+    ).fetchall()
+    if not any(part == _FRESH for _, part, _ in rows):
+        return None
+    out: dict[int, dict[str, Any]] = {}
+    for ay, part, value in rows:
+        if part != _FRESH:
+            out.setdefault(int(ay), {"ay": int(ay)})[part] = int(value)
+    if any(set(_PARTS) - set(record) for record in out.values()):
+        return None  # made by a version of hubmetrics with other parts
+    return out
+
+
+def refresh_quietly(con: store.Connection) -> None:
+    """Refresh after a write that has committed: a failure leaves the summary stale, which
+    only makes pages count for themselves; it must not make the write look failed."""
+    try:
+        refresh(con)
+    except duckdb.Error:
+        pass

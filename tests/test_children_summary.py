@@ -1,0 +1,65 @@
+"""The whole hub's children by year, kept after each write and used only while current."""
+
+from __future__ import annotations
+
+from participants_fixture import build_cohort
+
+from hubmetrics import store
+from hubmetrics.batches import rollback
+from hubmetrics.metrics import Filters, compute_metrics, trend_metrics
+from hubmetrics.metrics.participants import participant_totals_by
+from hubmetrics.metrics.summary import hub_children, refresh
+
+
+def _live(con: store.Connection) -> dict[int, dict]:
+    with con.cursor() as cur:
+        return {ay: r for (ay, _), r in participant_totals_by(cur, Filters(), (), None).items()}
+
+
+def _kept(con: store.Connection) -> dict[int, dict] | None:
+    with con.cursor() as cur:
+        return hub_children(cur)
+
+
+def test_kept_after_a_load_and_equal_to_counting(tmp_path) -> None:
+    con = build_cohort(tmp_path / "c.duckdb")
+    kept, live = _kept(con), _live(con)
+    assert kept is not None and set(kept) == {2023, 2024, 2025}
+    for ay, record in live.items():
+        for part, value in kept[ay].items():
+            assert value == record[part], (ay, part)
+    # By hand (tests/test_participant_metrics.py): 5 children in 2024/25, 6 records.
+    assert kept[2024]["unique_participants"] == 5 and kept[2024]["participant_records"] == 6
+
+
+def test_pages_read_the_kept_figures_only_while_current(tmp_path) -> None:
+    con = build_cohort(tmp_path / "c.duckdb")
+    # Mark the kept count so that it can be told from a fresh count.
+    with store.write_transaction(con, bump=False) as cur:
+        cur.execute(
+            "UPDATE children_by_year SET value = 999 "
+            "WHERE ay = 2024 AND part = 'unique_participants'"
+        )
+    assert compute_metrics(con, "2024/25")["unique_participants"].value == 999
+    assert trend_metrics(con)["2024/25"]["unique_participants"].value == 999
+    # A filter, or the same date last year, always counts for itself.
+    assert (
+        compute_metrics(con, "2024/25", Filters(partner_id="P1"))["unique_participants"].value == 4
+    )
+    # Any write makes it stale: the figures are counted again, not read.
+    with store.write_transaction(con) as cur:
+        cur.execute("INSERT INTO hub_setting VALUES ('note', 'a write')")
+    assert _kept(con) is None
+    assert compute_metrics(con, "2024/25")["unique_participants"].value == 5
+    assert refresh(con) and _kept(con) is not None
+    assert compute_metrics(con, "2024/25")["unique_participants"].value == 5
+
+
+def test_a_rollback_recounts(tmp_path) -> None:
+    con = build_cohort(tmp_path / "c.duckdb")
+    last = con.execute("SELECT max(batch_id) FROM batch WHERE kind = 'participants'").fetchone()[0]
+    before = _kept(con)
+    rollback(con, last)
+    after = _kept(con)
+    assert before is not None and after is not None and after != before
+    assert after == {ay: {k: r[k] for k in after[ay]} for ay, r in _live(con).items()}
