@@ -302,13 +302,15 @@ def _expected(sent: set[Term], term: Term) -> bool:
 
 def _terms_with_rows(cur: Any) -> dict[str, set[Term]]:
     """The terms in which each partner has current activity rows."""
+    # By the year a term's academic year starts, as a number: no year label is made for
+    # each of two million rows.
     rows = cur.execute(
-        "SELECT partner_id, academic_year, term FROM activities GROUP BY ALL"
+        "SELECT partner_id, year(start_date) - CASE WHEN month(start_date) < 9 THEN 1 ELSE 0 END,"
+        " term FROM activities GROUP BY ALL"
     ).fetchall()
     out: dict[str, set[Term]] = {}
-    for partner_id, academic_year, term in rows:
-        start = int(str(academic_year)[:4])
-        out.setdefault(partner_id, set()).add(Term(start, TERMS.index(term)))
+    for partner_id, start, term in rows:
+        out.setdefault(partner_id, set()).add(Term(int(start), TERMS.index(term)))
     return out
 
 

@@ -142,12 +142,17 @@ MIGRATIONS: tuple[str, ...] = (
         school_urn INTEGER, is_empty BOOLEAN, unreadable STRUCT(c VARCHAR, v VARCHAR)[]
     );
     """,
-    # 5: the whole hub's figures from participant records, by academic year, kept after each
-    # write (hubmetrics/metrics/summary.py). Each row carries the data version it was made
+    # 5: the whole hub's figures from participant records, by academic year, and its
+    # progression rows, kept after each write (hubmetrics/metrics/summary.py). Each row carries the data version it was made
     # at; a page uses them only while that is the current version.
     """
     CREATE TABLE children_by_year (
         data_version BIGINT NOT NULL, ay INTEGER, part VARCHAR NOT NULL, value HUGEINT
+    );
+    CREATE TABLE progression_kept (
+        data_version BIGINT NOT NULL, what VARCHAR NOT NULL, cohort INTEGER, ay INTEGER,
+        stage VARCHAR, next_stage VARCHAR, n BIGINT, tuition BIGINT, ensemble BIGINT,
+        advanced BIGINT
     );
     """,
 )

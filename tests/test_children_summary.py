@@ -7,8 +7,8 @@ from participants_fixture import build_cohort
 from hubmetrics import store
 from hubmetrics.batches import rollback
 from hubmetrics.metrics import Filters, compute_metrics, trend_metrics
-from hubmetrics.metrics.participants import participant_totals_by
-from hubmetrics.metrics.summary import hub_children, refresh
+from hubmetrics.metrics.participants import participant_totals_by, progression, progression_rows
+from hubmetrics.metrics.summary import hub_children, kept_progression, refresh
 
 
 def _live(con: store.Connection) -> dict[int, dict]:
@@ -63,3 +63,21 @@ def test_a_rollback_recounts(tmp_path) -> None:
     after = _kept(con)
     assert before is not None and after is not None and after != before
     assert after == {ay: {k: r[k] for k in after[ay]} for ay, r in _live(con).items()}
+
+
+def test_the_progression_is_kept_and_read_while_current(tmp_path) -> None:
+    con = build_cohort(tmp_path / "c.duckdb")
+    with con.cursor() as cur:
+        kept = kept_progression(cur)
+        live = progression_rows(cur, Filters())
+    assert kept is not None and kept == live and kept[1] == 2025 and kept[0]
+    whole = progression(con)
+    with store.write_transaction(con, bump=False) as cur:
+        cur.execute("UPDATE progression_kept SET n = n + 100 WHERE what = 'step'")
+    marked = progression(con)
+    assert marked.cohorts == {c: n + 100 for c, n in whole.cohorts.items()}
+    # A filter counts for itself; a write makes the kept rows stale.
+    assert progression(con, Filters(partner_id="P1")).cohorts == whole.cohorts
+    with store.write_transaction(con) as cur:
+        cur.execute("INSERT INTO hub_setting VALUES ('note', 'a write')")
+    assert progression(con) == whole

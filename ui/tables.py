@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -46,9 +47,7 @@ def show_table(
     threshold = data.goals().suppression_threshold
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        shareable_csv(
-            records if shared is None else shared, counts=counts, ratios=ratios, threshold=threshold
-        ),
+        _shareable(records if shared is None else shared, counts, ratios, threshold),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
@@ -57,6 +56,36 @@ def show_table(
         on_click=audit_download,
         args=(f"table {file_name}",),
     )
+
+
+def _shareable(
+    rows: Sequence[Mapping[str, Any]],
+    counts: Sequence[str],
+    ratios: Mapping[str, Sequence[str]] | None,
+    threshold: int,
+) -> str:
+    """The shareable CSV of `rows`, made once for the same rows however often a page runs (a
+    table of 20,000 schools takes a second to suppress; looking up its rows, milliseconds)."""
+    try:
+        table = tuple(tuple(row.items()) for row in rows)
+        hash(table)
+    except TypeError:  # a cell that cannot be a key: make the file every time
+        return shareable_csv(rows, counts=counts, ratios=ratios, threshold=threshold)
+    shape = tuple((c, tuple(of)) for c, of in (ratios or {}).items())
+    return _shareable_of(table, tuple(counts), shape, threshold)
+
+
+@functools.lru_cache(maxsize=32)
+def _shareable_of(
+    table: tuple[tuple[tuple[str, Any], ...], ...],
+    counts: tuple[str, ...],
+    ratios: tuple[tuple[str, tuple[str, ...]], ...],
+    threshold: int,
+) -> str:
+    # Keyed on the rows themselves (compared in full, not by hash alone); the file is the
+    # shareable one, the same whoever asks, so sessions may share it.
+    rows = [dict(row) for row in table]
+    return shareable_csv(rows, counts=counts, ratios=dict(ratios), threshold=threshold)
 
 
 def _show_hidden(

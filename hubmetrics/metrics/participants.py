@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hubmetrics import store
 from hubmetrics.metrics.filters import Filters, scope_where
 from hubmetrics.metrics.registry import (
     ENSEMBLE_TYPES,
@@ -163,13 +164,11 @@ class Progression:
     last_year: str | None
 
 
-def progression(con: Any, filters: Filters | None = None) -> Progression:
-    """The progression funnel, cohort by cohort, and the year-to-year flows between stages.
+ProgressionRow = tuple[Any, ...]  # what, cohort, ay, stage, next_stage, n, tuition, ...
 
-    A later year counts only while there are records in it (in scope); a child with no
-    record in a year is at stage `none` that year and can come back later.
-    """
-    filters = filters or Filters()
+
+def progression_rows(cur: Any, filters: Filters) -> tuple[list[ProgressionRow], int | None]:
+    """The query behind `progression`: its rows, and the last year with records in scope."""
     children, params = _children_sql(filters, None, ())
     stage = (
         "CASE WHEN m.advanced THEN 'advanced' WHEN m.ensemble THEN 'ensemble' "
@@ -202,12 +201,29 @@ def progression(con: Any, filters: Filters | None = None) -> Progression:
         GROUP BY cohort, ay, stage, next_stage
         ORDER BY 1, 2, 3, 4, 5
     """  # noqa: S608 - safe: fixed SQL; values are parameters
-    with con.cursor() as cur:
-        rows = cur.execute(sql, params).fetchall()
-        last = cur.execute(
-            f"WITH {children} SELECT max(ay) FROM marked",  # noqa: S608 - safe: fixed SQL
-            params,
-        ).fetchone()
+    rows = cur.execute(sql, params).fetchall()
+    # The last year with records needs no window: the records alone.
+    last = cur.execute(
+        f"WITH {children} SELECT max(ay) FROM rec",  # noqa: S608 - safe: fixed SQL
+        params,
+    ).fetchone()
+    return rows, int(last[0]) if last and last[0] is not None else None
+
+
+def progression(con: Any, filters: Filters | None = None) -> Progression:
+    """The progression funnel, cohort by cohort, and the year-to-year flows between stages.
+
+    A later year counts only while there are records in it (in scope); a child with no
+    record in a year is at stage `none` that year and can come back later. The whole hub's
+    (no filter) is kept after each write (hubmetrics/metrics/summary.py) and read from there
+    while current.
+    """
+    from hubmetrics.metrics.summary import kept_progression  # it imports this module
+
+    filters = filters or Filters()
+    with store.read_transaction(con) as cur:
+        kept = kept_progression(cur) if filters.is_empty else None
+        rows, last = kept or progression_rows(cur, filters)
     cohorts: dict[str, int] = {}
     steps: list[FunnelStep] = []
     flows: list[Flow] = []
@@ -228,5 +244,5 @@ def progression(con: Any, filters: Filters | None = None) -> Progression:
         cohorts=cohorts,
         steps=steps,
         flows=flows,
-        last_year=year_label(int(last[0])) if last and last[0] is not None else None,
+        last_year=year_label(last) if last is not None else None,
     )

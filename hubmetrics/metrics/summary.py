@@ -8,7 +8,11 @@ import duckdb
 
 from hubmetrics import store
 from hubmetrics.metrics.filters import Filters
-from hubmetrics.metrics.participants import participant_totals_by
+from hubmetrics.metrics.participants import (
+    ProgressionRow,
+    participant_totals_by,
+    progression_rows,
+)
 from hubmetrics.metrics.registry import PARTICIPANT_PARTS
 
 # Counting each child once needs every record of every year: at national scale (five million
@@ -24,6 +28,7 @@ def refresh(con: store.Connection) -> bool:
     with store.read_transaction(con) as cur:
         version = store.data_version(cur)
         totals = participant_totals_by(cur, Filters(), (), None)
+        steps, last = progression_rows(cur, Filters())
     rows: list[tuple[int, int | None, str, int]] = [(version, None, _FRESH, 0)]
     for (ay, _), record in totals.items():
         rows.extend((version, ay, name, int(record[name])) for name in _PARTS)
@@ -32,6 +37,12 @@ def refresh(con: store.Connection) -> bool:
             return False
         cur.execute("DELETE FROM children_by_year")
         cur.executemany("INSERT INTO children_by_year VALUES (?, ?, ?, ?)", rows)
+        cur.execute("DELETE FROM progression_kept")
+        cur.executemany(
+            "INSERT INTO progression_kept VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(version, _FRESH, None, last, None, None, 0, 0, 0, 0)]
+            + [(version, *row) for row in steps],
+        )
     return True
 
 
@@ -60,3 +71,17 @@ def refresh_quietly(con: store.Connection) -> None:
         refresh(con)
     except duckdb.Error:
         pass
+
+
+def kept_progression(cur: Any) -> tuple[list[ProgressionRow], int | None] | None:
+    """The whole hub's `progression_rows`, or None when the kept ones are not of the current
+    data."""
+    rows = cur.execute(
+        "SELECT what, cohort, ay, stage, next_stage, n, tuition, ensemble, advanced "
+        "FROM progression_kept WHERE data_version = (SELECT version FROM data_version) "
+        "ORDER BY what, cohort, ay, stage, next_stage"
+    ).fetchall()
+    fresh = [r for r in rows if r[0] == _FRESH]
+    if not fresh:
+        return None
+    return [r for r in rows if r[0] != _FRESH], fresh[0][2]
