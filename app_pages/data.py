@@ -75,16 +75,22 @@ batch = next(b for b in batches if b.batch_id == chosen)
 if not may_see_batch(person, batch.partner_id):  # the list holds only what they may see
     st.stop()
 name, kept = original_file(con, batch.batch_id)
-st.download_button(
-    f"Download the original file ({fmt.uploaded_text(name)})",
-    kept.read_bytes(),
-    file_name=name,
-    mime="text/csv",
-    key="batch_original",
-    icon=":material/download:",
-    on_click=audit_download,
-    args=(f"original of batch {batch.batch_id} ({name})",),
-)
+if kept.is_file():
+    st.download_button(
+        f"Download the original file ({fmt.uploaded_text(name)})",
+        kept.read_bytes(),
+        file_name=name,
+        mime="text/csv",
+        key="batch_original",
+        icon=":material/download:",
+        on_click=audit_download,
+        args=(f"original of batch {batch.batch_id} ({name})",),
+    )
+else:  # the database was copied without its folder of originals, say
+    st.warning(
+        f"The original file of batch {batch.batch_id} is missing: it should be {kept.name} in "
+        f"{kept.parent}. Its rows are safe; restore the folder from a backup to download it."
+    )
 warnings = batch_warnings(con, batch.batch_id)
 if warnings:
     st.dataframe(

@@ -8,7 +8,7 @@ from hub_fixture import ACTIVITIES_HEADER
 from page_helpers import Open, table
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import store
+from hubmetrics import config, store
 from hubmetrics.goals import load_goals
 from hubmetrics.metrics import METRICS, Filters, compute_metrics
 from hubmetrics.metrics.status import evaluate_goals
@@ -103,6 +103,17 @@ def test_batches_page_lists_batches_and_rolls_back(open_page: Open, app_db: Path
         "rolled_back",
     )
     con.close()
+
+
+def test_batches_page_says_when_an_original_is_missing(open_page: Open, app_db: Path) -> None:
+    """A database copied without its folder of originals: the page says so, and does not fail."""
+    for kept in config.originals_dir(app_db).glob("batch-*.csv"):
+        kept.unlink()
+    at = open_page("app_pages/data.py")
+    assert not at.exception
+    assert not any(b.key == "batch_original" for b in at.get("download_button"))
+    assert "original file of batch 4 is missing" in at.warning[0].value
+    assert list(table(at, "Batch")["Batch"]) == [4, 3, 2, 1]
 
 
 def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Path) -> None:
