@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics import reach as reach_lib
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.reach import SchoolReach
@@ -271,6 +272,73 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
     counts = ["Participations", "Individual children"] if with_children else ["Participations"]
     shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=counts)}
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
+    by_district = len(placed) > reach_lib.SCHOOL_MAP_LIMIT
+    if by_district:
+        fig, title = _district_figure(reach_lib.district_reach(schools))
+    else:
+        fig, title = (
+            _school_figure(placed, shown),
+            "Schools: engaged (circles, sized by participations) and cold spots (×)",
+        )
+    left, right = st.columns([3, 1])
+    with left:
+        show(
+            styled(
+                fig,
+                title,
+                "Longitude (°)",
+                "Latitude (°)",
+            ),
+            "schools_map",
+        )
+    with right:
+        engaged_all = sum(1 for s in schools if s.state_funded and s.engaged)
+        st.metric("Engaged state-funded schools (●)", f"{engaged_all:,}", border=True)
+        st.metric(
+            "Cold spots: no activity (×)", f"{sum(s.cold_spot for s in schools):,}", border=True
+        )
+        st.metric(
+            "Independent (□, not counted)",
+            f"{sum(not s.state_funded for s in schools):,}",
+            border=True,
+        )
+        missing = len(schools) - len(placed)
+        st.caption(
+            (
+                f"{len(placed):,} schools are too many to draw one by one: each circle is a "
+                "district, its area growing with participations and its colour with the share "
+                "of its state-funded schools reached. Choose a local authority to see its "
+                "schools. "
+                if by_district
+                else "A circle's area grows with the school's participations in the selection. "
+                "Point at a school for its name and figures."
+            )
+            + (
+                f" {missing:,} of the schools {'has' if missing == 1 else 'have'} no location "
+                "and cannot be shown."
+                if missing
+                else ""
+            )
+        )
+    with st.expander("The schools on the map"):
+        show_table(
+            rows,
+            hide_index=True,
+            column_config={
+                "URN": st.column_config.NumberColumn(format="%d"),
+                "Participations": COUNT,
+                "Individual children": COUNT,
+                "Pupils": COUNT,
+                "FSM %": PERCENT,
+            },
+            key="schools_map_table",
+            file_name="schools-reached.csv",
+            counts=counts,
+        )
+
+
+def _school_figure(placed: Sequence[SchoolReach], shown: dict[int, object]) -> go.Figure:
+    """Each school a point: engaged ones sized by participations, cold spots and independents."""
     engaged = [s for s in placed if s.state_funded and s.engaged]
     cold = [s for s in placed if s.cold_spot]
     independent = [s for s in placed if not s.state_funded]
@@ -303,54 +371,42 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
         )
     _district_labels(fig, placed)
     _map_axes(fig, placed)
-    left, right = st.columns([3, 1])
-    with left:
-        show(
-            styled(
-                fig,
-                "Schools: engaged (circles, sized by participations) and cold spots (×)",
-                "Longitude (°)",
-                "Latitude (°)",
-            ),
-            "schools_map",
-        )
-    with right:
-        engaged_all = sum(1 for s in schools if s.state_funded and s.engaged)
-        st.metric("Engaged state-funded schools (●)", f"{engaged_all:,}", border=True)
-        st.metric(
-            "Cold spots: no activity (×)", f"{sum(s.cold_spot for s in schools):,}", border=True
-        )
-        st.metric(
-            "Independent (□, not counted)",
-            f"{sum(not s.state_funded for s in schools):,}",
-            border=True,
-        )
-        missing = len(schools) - len(placed)
-        st.caption(
-            "A circle's area grows with the school's participations in the selection. Point at "
-            "a school for its name and figures."
-            + (
-                f" {missing:,} of the schools {'has' if missing == 1 else 'have'} no location "
-                "and cannot be shown."
-                if missing
-                else ""
-            )
-        )
-    with st.expander("The schools on the map"):
-        show_table(
-            rows,
-            hide_index=True,
-            column_config={
-                "URN": st.column_config.NumberColumn(format="%d"),
-                "Participations": COUNT,
-                "Individual children": COUNT,
-                "Pupils": COUNT,
-                "FSM %": PERCENT,
-            },
-            key="schools_map_table",
-            file_name="schools-reached.csv",
-            counts=counts,
-        )
+    return fig
+
+
+def _district_figure(districts: Sequence[reach_lib.DistrictReach]) -> tuple[go.Figure, str]:
+    """Each district a circle at the middle of its schools: area by participations (as the
+    person may see them), colour by the share of its state-funded schools reached."""
+    placed = [d for d in districts if d.longitude is not None and d.latitude is not None]
+    rows = [{"District": d.district, "Participations": d.participations} for d in placed]
+    shown = [r["Participations"] for r in figures.rows(rows, counts=["Participations"])]
+    biggest = max((figures.number(v) or 0 for v in shown), default=0) or 1
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[d.longitude for d in placed],
+        y=[d.latitude for d in placed],
+        mode="markers",
+        name=f"Districts: {len(placed):,}",
+        marker={
+            "size": [6 + 24 * math.sqrt((figures.number(v) or 0) / biggest) for v in shown],
+            "color": [(d.coverage or 0) * 100 for d in placed],
+            "colorscale": [[0, COLD_SPOT], [1, ENGAGED]],
+            "cmin": 0,
+            "cmax": 100,
+            "colorbar": {"title": {"text": "Reached %"}},
+            "opacity": 0.8,
+            "line": {"width": 1, "color": "white"},
+        },
+        customdata=[
+            f"<b>{html.escape(d.district or 'No district')}</b><br>"
+            f"{d.engaged:,} of {d.state_schools:,} state-funded schools reached<br>"
+            f"{d.cold_spots:,} cold spots · participations {_count_text(v)}"
+            for d, v in zip(placed, shown, strict=True)
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    _map_axes(fig, placed)
+    return fig, "Districts: share of state-funded schools reached (colour), participations (size)"
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -378,7 +434,9 @@ def _district_labels(fig: go.Figure, placed: Sequence[SchoolReach]) -> None:
     )
 
 
-def _map_axes(fig: go.Figure, placed: Sequence[SchoolReach]) -> None:
+def _map_axes(
+    fig: go.Figure, placed: Sequence[SchoolReach] | Sequence[reach_lib.DistrictReach]
+) -> None:
     """Longitude and latitude on one scale (a degree of longitude is shorter up here)."""
     lons = [s.longitude for s in placed if s.longitude is not None]
     lats = [s.latitude for s in placed if s.latitude is not None]

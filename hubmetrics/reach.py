@@ -162,6 +162,55 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
     return out
 
 
+# A map of more schools than this shows each district instead (a county hub has a few
+# hundred schools; all of England about 20,000, which no one can read as points, and which
+# make a page slow to build and to send).
+SCHOOL_MAP_LIMIT = 2500
+
+
+@dataclass(frozen=True)
+class DistrictReach:
+    """The schools of one district (None: no district recorded) and what reached them: for a
+    map of more schools than can be drawn one by one. `longitude` and `latitude` are the
+    middle of its schools that have a location (None when none has)."""
+
+    district: str | None
+    longitude: float | None
+    latitude: float | None
+    state_schools: int
+    engaged: int
+    cold_spots: int
+    participations: int
+
+    @property
+    def coverage(self) -> float | None:
+        """Engaged state-funded schools over state-funded schools (None with none)."""
+        return self.engaged / self.state_schools if self.state_schools else None
+
+
+def district_reach(schools: Sequence[SchoolReach]) -> list[DistrictReach]:
+    """`schools` (from `school_reach`) added up by district, districts by name, None last."""
+    groups: dict[str | None, list[SchoolReach]] = {}
+    for s in schools:
+        groups.setdefault(s.district, []).append(s)
+    out = []
+    for district in sorted(groups, key=lambda d: (d is None, d or "")):
+        members = groups[district]
+        placed = [s for s in members if s.longitude is not None and s.latitude is not None]
+        out.append(
+            DistrictReach(
+                district=district,
+                longitude=sum(s.longitude or 0.0 for s in placed) / len(placed) if placed else None,
+                latitude=sum(s.latitude or 0.0 for s in placed) / len(placed) if placed else None,
+                state_schools=sum(1 for s in members if s.state_funded),
+                engaged=sum(1 for s in members if s.state_funded and s.engaged),
+                cold_spots=sum(1 for s in members if s.cold_spot),
+                participations=sum(s.participations for s in members),
+            )
+        )
+    return out
+
+
 def _school_children(figures: Mapping[str, MetricValue] | None) -> int | None:
     value = figures["unique_participants"].value if figures else None
     return value if isinstance(value, int) else None

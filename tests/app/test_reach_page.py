@@ -9,12 +9,13 @@ import pytest
 from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
+from hubmetrics import reach as reach_lib
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.goals import load_goals
 from hubmetrics.metrics import METRICS, Filters, MetricValue, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
-from hubmetrics.reach import school_reach
+from hubmetrics.reach import SchoolReach, school_reach
 from ui import format as fmt
 from ui.filters import AGE_BAND_LABELS
 
@@ -125,3 +126,65 @@ def test_reach_page_with_no_data_says_so(open_page: Open) -> None:
     assert not at.exception
     assert any("No activities" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_more_schools_than_a_map_can_show_are_drawn_by_district(
+    open_page: Open, app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SCHOOL_MAP_LIMIT (20,000 schools nationally) the map draws districts; the table
+    still lists every school."""
+    monkeypatch.setattr(reach_lib, "SCHOOL_MAP_LIMIT", 1)
+    at = open_page("app_pages/reach.py")
+    assert not at.exception
+    assert any("too many to draw one by one" in c.value for c in at.caption)
+    con = store.connect(app_db)
+    try:
+        year = next(b.value for b in at.selectbox if b.label == "Academic year")
+        reach = school_reach(con, year, Filters())
+    finally:
+        con.close()
+    assert list(table(at, "Reached")["URN"]) == [s.urn for s in reach]
+
+
+def test_district_reach_adds_up_its_schools() -> None:
+    def school(
+        urn: int, district: str | None, state: bool, engaged: bool, n: int, lon: float | None
+    ):
+        return SchoolReach(
+            urn,
+            f"S{urn}",
+            "primary",
+            "LA",
+            district,
+            None,
+            None if lon is None else 52.0,
+            lon,
+            None,
+            None,
+            state,
+            n,
+            1 if engaged else 0,
+            engaged,
+        )
+
+    districts = reach_lib.district_reach(
+        [
+            school(1, "Corby", True, True, 30, -0.7),
+            school(2, "Corby", True, False, 0, -0.5),
+            school(3, "Corby", False, True, 5, None),  # independent, no location
+            school(4, None, True, True, 2, -1.0),
+            school(5, "Brackley", True, False, 0, None),
+        ]
+    )
+    assert [d.district for d in districts] == ["Brackley", "Corby", None]
+    brackley, corby, unknown = districts
+    assert (corby.state_schools, corby.engaged, corby.cold_spots, corby.participations) == (
+        2,
+        1,
+        1,
+        35,
+    )
+    assert corby.longitude == pytest.approx(-0.6) and corby.latitude == pytest.approx(52.0)
+    assert corby.coverage == 0.5
+    assert brackley.longitude is None and brackley.coverage == 0.0
+    assert (unknown.state_schools, unknown.engaged, unknown.participations) == (1, 1, 2)
