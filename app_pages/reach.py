@@ -334,6 +334,7 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
             key="schools_map_table",
             file_name="schools-reached.csv",
             counts=counts,
+            at_most=reach_lib.SCHOOL_MAP_LIMIT,
         )
 
 

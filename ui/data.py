@@ -207,24 +207,30 @@ def metrics_by(
     return _read(_metrics_by, year, filters, by, tuple(sorted(keys)))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Lists of schools (20,000 nationally) are kept as they are, not copied for each run as
+# st.cache_data copies: a tuple of frozen records cannot be changed by the page that reads it.
+@st.cache_resource(show_spinner=False, max_entries=16)
 @_whole
-def _school_reach(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
-    return _reach.school_reach(connection(), year, filters)
+def _school_reach(
+    key: tuple[str, int], year: str, filters: Filters
+) -> tuple[_reach.SchoolReach, ...]:
+    return tuple(_reach.school_reach(connection(), year, filters))
 
 
-def school_reach(year: str, filters: Filters) -> list[_reach.SchoolReach]:
+def school_reach(year: str, filters: Filters) -> tuple[_reach.SchoolReach, ...]:
     """Every school of the list with its participations and whether it was reached."""
     return _read(_school_reach, year, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 @_whole
-def _cold_spots(key: tuple[str, int], year: str, filters: Filters) -> list[_reach.SchoolReach]:
-    return _reach.cold_spots(connection(), year, filters)
+def _cold_spots(
+    key: tuple[str, int], year: str, filters: Filters
+) -> tuple[_reach.SchoolReach, ...]:
+    return tuple(_reach.cold_spots(connection(), year, filters))
 
 
-def cold_spots(year: str, filters: Filters) -> list[_reach.SchoolReach]:
+def cold_spots(year: str, filters: Filters) -> tuple[_reach.SchoolReach, ...]:
     """The state-funded schools with no activity in scope, with their details."""
     return _read(_cold_spots, year, filters)
 

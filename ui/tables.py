@@ -24,6 +24,7 @@ def show_table(
     ratios: Mapping[str, Sequence[str]] | None = None,
     partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
     shared: Sequence[Mapping[str, Any]] | None = None,
+    at_most: int | None = None,
     **dataframe_args: Any,
 ) -> None:
     """Show `rows` as the person may see them, with a download of the table for sharing.
@@ -33,15 +34,26 @@ def show_table(
     download holds (small numbers, those that would give one away, and ratios made from
     them, as [c]); a partner sees its own figures in full (`partner_of` says whose a row
     is). The download is always the shareable one, made from `shared` when given (rows
-    with text that must not leave the hub, say).
+    with text that must not leave the hub, say). With `at_most`, the page shows that many
+    rows and says so; the download has them all.
     """
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     dataframe_args.setdefault("hide_index", True)
+    on_screen = records if at_most is None else records[:at_most]
+    # Suppression is decided on the whole table, then cut: the cut must not change it.
     shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)
+    shown = shown[: len(on_screen)]
     if any(v == SUPPRESSED for r in shown for v in r.values()):
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
+    elif len(on_screen) < len(records):
+        st.dataframe(on_screen, key=key, **dataframe_args)
     else:
         st.dataframe(rows, key=key, **dataframe_args)
+    if len(on_screen) < len(records):
+        st.caption(
+            f"The first {len(on_screen):,} of {len(records):,} rows; the download below has "
+            "every row."
+        )
     if not records:
         return
     threshold = data.goals().suppression_threshold
