@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from participants_fixture import build_cohort
 
 from hubmetrics import store
 from hubmetrics.batches import rollback
 from hubmetrics.metrics import Filters, compute_metrics, trend_metrics
+from hubmetrics.metrics import compute as compute_module
+from hubmetrics.metrics import summary as summary_module
 from hubmetrics.metrics.participants import participant_totals_by, progression, progression_rows
 from hubmetrics.metrics.summary import hub_children, kept_progression, refresh
 
@@ -81,3 +86,35 @@ def test_the_progression_is_kept_and_read_while_current(tmp_path) -> None:
     with store.write_transaction(con) as cur:
         cur.execute("INSERT INTO hub_setting VALUES ('note', 'a write')")
     assert progression(con) == whole
+
+
+def test_a_page_waits_for_a_recount_in_progress(tmp_path, monkeypatch) -> None:
+    """Just after a write, a page waits for the recount rather than count every record."""
+    con = build_cohort(tmp_path / "c.duckdb")
+    with store.write_transaction(con) as cur:
+        cur.execute("INSERT INTO hub_setting VALUES ('note', 'a write')")
+    assert _kept(con) is None
+    started = threading.Event()
+    slow_count = summary_module.participant_totals_by
+
+    def slowly(*args, **kwargs):
+        started.set()
+        time.sleep(0.5)
+        return slow_count(*args, **kwargs)
+
+    counted: list[int] = []
+    live_count = compute_module.participant_totals_by
+    monkeypatch.setattr(summary_module, "participant_totals_by", slowly)
+    monkeypatch.setattr(
+        compute_module,
+        "participant_totals_by",
+        lambda *a, **k: counted.append(1) or live_count(*a, **k),
+    )
+    recount = threading.Thread(target=refresh, args=(con,))
+    recount.start()
+    assert started.wait(5)
+    value = compute_metrics(con, "2024/25")["unique_participants"].value
+    recount.join()
+    assert value == 5 and counted == []  # read from the new summary, not counted
+    # With no recount running, nothing waits.
+    assert summary_module.settle(con, timeout=0)

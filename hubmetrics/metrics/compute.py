@@ -24,7 +24,7 @@ from hubmetrics.metrics.registry import (
     metric,
     needs,
 )
-from hubmetrics.metrics.summary import hub_children
+from hubmetrics.metrics.summary import hub_children, settle
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds, year_label
 
 Number = int | float
@@ -124,6 +124,8 @@ def compute_metrics(
     lo = year_bounds(start - 1)[0] if wanted.year_before else first
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
+    if filters.is_empty and until is None:
+        settle(con)  # a recount of the kept children just after a write
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), lo, hi, wanted))
         schools = _school_totals(cur, filters)
@@ -168,6 +170,8 @@ def trend_metrics(
     """
     filters = filters or Filters()
     years = years_with_data(con)
+    if filters.is_empty:
+        settle(con)  # a recount of the kept children just after a write
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), None, None))
         schools = _school_totals(cur, filters)

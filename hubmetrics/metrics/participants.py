@@ -218,9 +218,11 @@ def progression(con: Any, filters: Filters | None = None) -> Progression:
     (no filter) is kept after each write (hubmetrics/metrics/summary.py) and read from there
     while current.
     """
-    from hubmetrics.metrics.summary import kept_progression  # it imports this module
+    from hubmetrics.metrics.summary import kept_progression, settle  # it imports this module
 
     filters = filters or Filters()
+    if filters.is_empty:
+        settle(con)  # a recount of the kept rows just after a write
     with store.read_transaction(con) as cur:
         kept = kept_progression(cur) if filters.is_empty else None
         rows, last = kept or progression_rows(cur, filters)

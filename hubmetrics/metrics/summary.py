@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -22,9 +25,57 @@ _FRESH = "__fresh__"  # a row that says the summary was made at its version (eve
 _PARTS = tuple(name for name, _ in PARTICIPANT_PARTS)
 
 
+class _Refreshes:
+    """How many recounts of each database are running in this process, to wait on."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, int] = {}
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def counting(self, con: store.Connection) -> Iterator[None]:
+        name = _name(con)
+        with self.changed:
+            self.running[name] = self.running.get(name, 0) + 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.running[name] -= 1
+                self.changed.notify_all()
+
+    def wait(self, con: store.Connection, timeout: float) -> bool:
+        name = _name(con)
+        with self.changed:
+            return self.changed.wait_for(lambda: not self.running.get(name), timeout)
+
+
+_REFRESHES = _Refreshes()
+
+
+def _name(con: store.Connection) -> str:
+    return str(store.database_path(con) or id(con))
+
+
+def settle(con: store.Connection, timeout: float = 20.0) -> bool:
+    """Wait (up to `timeout` seconds) for a recount that a write in this process started.
+
+    Just after a load, the kept summary is stale until it is recounted (seconds at national
+    scale). A page that waits for it reads the new summary; one that did not would count
+    five million records itself, and twenty viewers doing that at once would queue for the
+    cores far longer than the recount takes. False when it is still running.
+    """
+    return _REFRESHES.wait(con, timeout)
+
+
 def refresh(con: store.Connection) -> bool:
     """Recount the hub's children by year from the current records; False when a write
     overtook the count (the summary then stays stale, and pages count for themselves)."""
+    with _REFRESHES.counting(con):
+        return _refresh(con)
+
+
+def _refresh(con: store.Connection) -> bool:
     with store.read_transaction(con) as cur:
         version = store.data_version(cur)
         totals = participant_totals_by(cur, Filters(), (), None)
