@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 import ui.theme  # noqa: F401  (registers the plotly template every chart uses)
@@ -10,8 +12,9 @@ from ui import auth
 from ui.filters import sidebar_view
 from ui.page import VIEW_KEY
 from ui.pages import FIGURES, navigation, only
-from ui.state import connection
+from ui.state import connection, record_run
 
+started = time.perf_counter()
 st.set_page_config(
     page_title="Music hub dashboard", page_icon=":material/music_note:", layout="wide"
 )
@@ -37,4 +40,7 @@ auth.sidebar(gate.person)
 # only the pages that show figures draw them.
 if page.url_path in {p.url_path for p in pages[FIGURES] if p.visibility == "visible"}:
     st.session_state[VIEW_KEY] = sidebar_view()
-page.run()
+try:
+    page.run()
+finally:  # a rerun or stop ends the run early: it is timed all the same
+    record_run(page.url_path, time.perf_counter() - started)

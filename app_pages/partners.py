@@ -8,6 +8,7 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics import reach as reach_lib
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.reach import PartnerContribution
 from ui import data, figures
@@ -96,9 +97,12 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
         r["ID"]: r["Participations"]
         for r in figures.rows(rows, counts=counts, partner_of=_partner_of)
     }
-    active = sorted(
+    everyone = sorted(
         (p for p in partners if p.activities), key=lambda p: p.participations, reverse=True
     )
+    # A bar for each of hundreds of partners (a region, the country) is a chart no one can
+    # read and a page slow to draw: the largest are drawn, the table lists every one.
+    active = everyone[: reach_lib.PARTNER_CHART_LIMIT]
     if not active:
         st.info(f"No partner has activities for {view.describe()}.")
     else:
@@ -120,7 +124,12 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
         show(
             styled(
                 fig,
-                "Participations by partner",
+                "Participations by partner"
+                + (
+                    f" (the {len(active)} largest of {len(everyone):,}; the table lists all)"
+                    if len(active) < len(everyone)
+                    else ""
+                ),
                 "Participations",
                 "",
             ),

@@ -43,6 +43,25 @@ def max_upload_bytes() -> int:
     return DEFAULT_MAX_UPLOAD_BYTES
 
 
+# DuckDB's own memory for the dashboard's process (HUBMETRICS_APP_MEMORY overrides, in
+# DuckDB's words: "1GB", "512MB"). DuckDB's default, most of the machine, would let cached
+# blocks of a national database grow the app past what its host should give it; past the
+# limit DuckDB evicts cached blocks and spills large sorts and joins to disk.
+DEFAULT_APP_MEMORY = "1GB"
+
+
+def app_memory_limit() -> str:
+    """DuckDB's memory limit for the app's connection."""
+    return os.environ.get("HUBMETRICS_APP_MEMORY", "").strip() or DEFAULT_APP_MEMORY
+
+
+def run_log_path() -> Path | None:
+    """Where the app appends the time of each page's script run (HUBMETRICS_RUN_LOG), or
+    None: the server-side half of what a viewer waits for."""
+    env = os.environ.get("HUBMETRICS_RUN_LOG", "").strip()
+    return Path(env) if env else None
+
+
 def over_limit_message(size: int) -> str:
     """What to tell a person whose file of `size` bytes is over the upload limit."""
     return (

@@ -166,6 +166,9 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
 # hundred schools; all of England about 20,000, which no one can read as points, and which
 # make a page slow to build and to send).
 SCHOOL_MAP_LIMIT = 2500
+# Likewise a chart of participations by partner draws the largest this many partners (a
+# county hub has a dozen or two; the country several hundred); the table lists every one.
+PARTNER_CHART_LIMIT = 40
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,10 @@ def read_one_state(cached: Callable[..., T], *args: Any) -> T:
     """Call a page's own `one_state` read for this run's data version (the page runs again
     should a write land meanwhile)."""
     return _read(cached, *args)
+
+
+def forget_figures() -> None:
+    """Empty every cache of figures, not the database handle (for timing cold pages)."""
+    st.cache_data.clear()
+    _school_reach.clear()
+    _cold_spots.clear()

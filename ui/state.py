@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -9,6 +13,7 @@ from hubmetrics import config, store
 from hubmetrics.demo_db import open_default
 
 _PINNED = "hubmetrics_data_version"
+_RUN_LOG_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner="Opening the hub's database…")
@@ -18,7 +23,16 @@ def database(path: str) -> store.Connection:
     Never run a query on it directly: a DuckDB connection refuses a second call while one is
     running, so sessions (threads) each take their own cursor.
     """
-    return open_default(path)
+    con = open_default(path)
+    try:
+        con.execute("SET memory_limit = ?", [config.app_memory_limit()])
+    except duckdb.Error as exc:  # a value DuckDB cannot read: say which setting, and what it said
+        con.close()
+        raise store.StoreError(
+            f"HUBMETRICS_APP_MEMORY={config.app_memory_limit()!r} is not a memory size DuckDB "
+            f"reads (say 1GB or 512MB): {exc}"
+        ) from None
+    return con
 
 
 def connection() -> store.Connection:
@@ -50,3 +64,12 @@ def _this_run() -> object | None:
     fresh table of cursors), or None outside a script run."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+def record_run(page: str, seconds: float) -> None:
+    """Append one script run's time to the run log, when one is set (config.run_log_path)."""
+    log = config.run_log_path()
+    if log is None:
+        return
+    with _RUN_LOG_LOCK, log.open("a", encoding="utf-8") as out:
+        out.write(f"{time.time():.3f}\t{page}\t{seconds:.4f}\n")

@@ -145,3 +145,8 @@ def _as_text(value: object, number_format: str | None) -> object:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}"
     return f"{value:,.0f}"
+
+
+def forget_files() -> None:
+    """Forget the shareable files made so far (for timing cold pages)."""
+    _shareable_of.cache_clear()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
+from hubmetrics import reach as reach_lib
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import Filters, compute_metrics
@@ -129,3 +132,19 @@ def test_partners_page_missing_returns_in_words(open_page: Open, app_db: Path) -
     assert {p.return_status for p in partners} == {"not_expected"}
     assert any("No return is expected for summer 2026/27" in i.value for i in at.info)
     assert set(table(at, "Partner")["Return for summer 2026/27"]) == {"– Not expected"}
+
+
+def test_the_chart_draws_only_the_largest_partners(
+    open_page: Open, app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of partners (a region, the country): the chart draws the largest, the table
+    lists every one."""
+    monkeypatch.setattr(reach_lib, "PARTNER_CHART_LIMIT", 1)
+    at = open_page("app_pages/partners.py")
+    assert not at.exception
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = chart["data"][0]
+    assert list(bars["x"]) == [68]  # NMPAT, the largest (by hand: 28 + 40)
+    assert "the 1 largest of" in chart["layout"]["title"]["text"]
+    frame = table(at, "Partner")
+    assert len(frame) == len(expected(app_db, "2025/26", Filters()))

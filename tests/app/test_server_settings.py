@@ -1,0 +1,50 @@
+"""The app's own settings for running at scale: DuckDB's memory limit and the run log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from page_helpers import Open
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+
+
+def _memory_limit() -> str:
+    with state.connection() as cur:
+        row = cur.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_duckdb_memory_is_limited_in_the_app(open_page: Open, monkeypatch) -> None:
+    open_page("app_pages/overview.py")
+    assert _memory_limit() == "953.6 MiB"  # the default, 1GB
+
+
+def test_the_memory_limit_can_be_set(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUBMETRICS_APP_MEMORY", "512MB")
+    at = AppTest.from_file(str(Path(__file__).parents[2] / "dashboard.py")).run()
+    assert not at.exception
+    assert _memory_limit() == "488.2 MiB"
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_named(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUBMETRICS_APP_MEMORY", "plenty")
+    at = AppTest.from_file(str(Path(__file__).parents[2] / "dashboard.py")).run()
+    assert at.exception
+    assert "HUBMETRICS_APP_MEMORY='plenty' is not a memory size" in at.exception[0].message
+
+
+def test_each_script_run_is_timed_in_the_run_log(
+    open_page: Open, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "runs.tsv"
+    monkeypatch.setenv("HUBMETRICS_RUN_LOG", str(log))
+    open_page("app_pages/reach.py")
+    lines = [line.split("\t") for line in log.read_text().splitlines()]
+    assert [page for _, page, _ in lines] == ["", "reach"]  # the overview first, then reach
+    assert all(0 < float(seconds) < 60 for _, _, seconds in lines)
