@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from hubmetrics.sharing import shareable_csv
 from hubmetrics.suppression import SUPPRESSED
-from ui import data, figures
+from ui import data, figures, remembered
 from ui.auth import audit_download
 
 
@@ -59,7 +57,7 @@ def show_table(
     threshold = data.goals().suppression_threshold
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        _shareable(records if shared is None else shared, counts, ratios, threshold),
+        remembered.csv(records if shared is None else shared, counts, ratios, threshold),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
@@ -68,36 +66,6 @@ def show_table(
         on_click=audit_download,
         args=(f"table {file_name}",),
     )
-
-
-def _shareable(
-    rows: Sequence[Mapping[str, Any]],
-    counts: Sequence[str],
-    ratios: Mapping[str, Sequence[str]] | None,
-    threshold: int,
-) -> str:
-    """The shareable CSV of `rows`, made once for the same rows however often a page runs (a
-    table of 20,000 schools takes a second to suppress; looking up its rows, milliseconds)."""
-    try:
-        table = tuple(tuple(row.items()) for row in rows)
-        hash(table)
-    except TypeError:  # a cell that cannot be a key: make the file every time
-        return shareable_csv(rows, counts=counts, ratios=ratios, threshold=threshold)
-    shape = tuple((c, tuple(of)) for c, of in (ratios or {}).items())
-    return _shareable_of(table, tuple(counts), shape, threshold)
-
-
-@functools.lru_cache(maxsize=32)
-def _shareable_of(
-    table: tuple[tuple[tuple[str, Any], ...], ...],
-    counts: tuple[str, ...],
-    ratios: tuple[tuple[str, tuple[str, ...]], ...],
-    threshold: int,
-) -> str:
-    # Keyed on the rows themselves (compared in full, not by hash alone); the file is the
-    # shareable one, the same whoever asks, so sessions may share it.
-    rows = [dict(row) for row in table]
-    return shareable_csv(rows, counts=counts, ratios=dict(ratios), threshold=threshold)
 
 
 def _show_hidden(
@@ -145,8 +113,3 @@ def _as_text(value: object, number_format: str | None) -> object:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}"
     return f"{value:,.0f}"
-
-
-def forget_files() -> None:
-    """Forget the shareable files made so far (for timing cold pages)."""
-    _shareable_of.cache_clear()

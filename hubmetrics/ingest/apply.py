@@ -60,6 +60,20 @@ def apply_batch(
             f"WHERE s.batch_id = ? AND r.batch_id <> ? AND r.replaced_by IS NULL AND {match}"
         )
         replaced_params = [batch_id, batch_id, batch_id]
+        if "start_date" in kind.key:
+            # Only rows from the batch's own dates can share its keys. Given as constants, the
+            # range lets DuckDB skip the blocks of other years unread: without it, each load
+            # read every row loaded before it (ten years of a nation's activities).
+            first, last = (
+                cur.execute(
+                    f"SELECT min(start_date), max(start_date) FROM {table} WHERE batch_id = ?",  # safe: fixed
+                    [batch_id],
+                ).fetchone()
+                or (None, None)
+            )
+            if first is not None:
+                replaced_sql += " AND r.start_date BETWEEN ? AND ?"
+                replaced_params += [first, last]
     replaced_row = cur.execute(replaced_sql, replaced_params).fetchone()
     replaced = int(replaced_row[0]) if replaced_row else 0
 

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 
@@ -584,7 +585,10 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
     if "school_urn" in kind.column_names:
         checks.append(_URN_CHECK)
     if kind.name == "participants":
-        checks += _participant_checks()
+        dates = con.execute(
+            f"SELECT min(start_date), max(start_date) FROM {t} WHERE NOT is_empty"  # safe: generated
+        ).fetchone()
+        checks += _participant_checks(*(dates or (None, None)))
 
     # One scan finds the rows with any problem (usually none); the checks that say what is
     # wrong then run over those rows alone. The conditions know the row as `r`.
@@ -683,14 +687,18 @@ def _partner_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Ch
 _NOT_SHOWN = _lit(" The value is not repeated here, as it may identify a child.")
 
 
-def _participant_checks() -> list[_Check]:
+def _participant_checks(first: date | None, last: date | None) -> list[_Check]:
     """A participant record's own rules: its activity exists; its pseudonym and postcode
-    district identify nobody (a value refused for that is not shown back)."""
+    district identify nobody (a value refused for that is not shown back).
+
+    `first` and `last` are the file's earliest and latest start dates: given as constants,
+    they let DuckDB read only the activities of those dates, not every one ever loaded.
+    """
     activity_missing = (
         "partner_id IN (SELECT partner_id FROM partners) AND activity_id IS NOT NULL AND "
         "start_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activities a WHERE "
         "a.partner_id = r.partner_id AND a.activity_id = r.activity_id AND "
-        "a.start_date = r.start_date)"
+        "a.start_date = r.start_date AND a.start_date BETWEEN ? AND ?)"
     )
     checks = [
         _Check(
@@ -703,6 +711,7 @@ def _participant_checks() -> list[_Check]:
                 "load the partner's activity return first, or correct activity_id and "
                 "start_date to match it."
             ),
+            condition_params=(first, last),
         )
     ]
     # Most refs are in the hub's own format, decided by one cheap test.
