@@ -249,26 +249,28 @@ def _determined(grid: _Grid, hidden: set[int]) -> list[int]:
     if not variables:
         return []
     column = {k: i for i, k in enumerate(variables)}
-    matrix: list[dict[int, Fraction]] = []
+    matrix: list[dict[int, Fraction | int]] = []
     for line in grid.lines:
-        row: dict[int, Fraction] = {}
+        row: dict[int, Fraction | int] = {}
         if line.total in column:
-            row[column[line.total]] = Fraction(1)
+            row[column[line.total]] = 1
         for k in line.parts:
             if k in column:
-                row[column[k]] = Fraction(-1)
+                row[column[k]] = -1
         if row:
             matrix.append(row)
     # In reduced row-echelon form a pivot row holds, besides its pivot, only free columns.
     return sorted(variables[c] for r, c in _rref(matrix, len(variables)) if len(matrix[r]) == 1)
 
 
-def _rref(matrix: list[dict[int, Fraction]], width: int) -> list[tuple[int, int]]:
+def _rref(matrix: list[dict[int, Fraction | int]], width: int) -> list[tuple[int, int]]:
     """Reduce `matrix` (sparse rows: column -> non-zero entry) in place to reduced
     row-echelon form; return the (row, column) of each pivot.
 
     Rows stay sparse: a table of 20,000 schools has thousands of hidden cells, but each row
-    line touches only a few of them, and a dense elimination took seconds.
+    line touches only a few of them, and a dense elimination took seconds. Entries are whole
+    numbers while every pivot is ±1 (always, for the lines of a table with its totals: such a
+    system is totally unimodular, and pivoting keeps it so), and exact fractions otherwise.
     """
     holding: dict[int, set[int]] = {}  # column -> the rows with an entry there
     for i, row in enumerate(matrix):
@@ -282,15 +284,17 @@ def _rref(matrix: list[dict[int, Fraction]], width: int) -> list[tuple[int, int]
             continue
         r = min(free_rows)
         lead = matrix[r][c]
-        if lead != 1:
-            matrix[r] = {k: v / lead for k, v in matrix[r].items()}
+        if lead == -1:
+            matrix[r] = {k: -v for k, v in matrix[r].items()}
+        elif lead != 1:
+            matrix[r] = {k: Fraction(v) / lead for k, v in matrix[r].items()}
         pivot_row = matrix[r]
         for i in list(holding[c]):
             if i == r:
                 continue
             target, factor = matrix[i], matrix[i][c]
             for k, v in pivot_row.items():
-                value = target.get(k, Fraction(0)) - factor * v
+                value = target.get(k, 0) - factor * v
                 if value:
                     if k not in target:
                         holding.setdefault(k, set()).add(i)
