@@ -128,7 +128,10 @@ def metrics_by_groups(
     child_groups = [PARTICIPANT_GROUP[d] for d in dims]
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _activity_totals_by(cur, filters, dims, lo, hi, wanted)
-        schools = _grouped_school_totals(cur, filters, school_dim)
+        # The schools list's own figures, when a metric (or the list of groups) needs them: for
+        # each of 20,000 schools they are a query of their own.
+        needs_schools = include_schools or any(m.source == "schools" for m in wanted.metrics)
+        schools = _grouped_school_totals(cur, filters, school_dim) if needs_schools else {}
         children = participant_totals_by(
             cur, filters, child_groups, hi, wanted.participant_parts, children_from(wanted, start)
         )
