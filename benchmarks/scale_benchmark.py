@@ -115,8 +115,8 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
     from streamlit.testing.v1 import AppTest
 
     import ui.data
-    import ui.remembered
     import ui.state
+    from hubmetrics.sharing import forget_tables
 
     os.environ["HUBMETRICS_DB"] = str(database)
     os.environ.pop("HUBMETRICS_AUTH", None)
@@ -134,7 +134,7 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
                 at.run()
                 at.switch_page(f"app_pages/{page}.py")
                 ui.data.forget_figures()
-                ui.remembered.forget()
+                forget_tables()
                 spent[0] = 0.0
                 started = time.perf_counter()
                 at.run()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from hubmetrics.exports import suppress_rows, table_csv
 from hubmetrics.suppression import DEFAULT_THRESHOLD, SUPPRESSED, is_small
+
+# A table of every school (20,000 nationally) takes a fraction of a second to suppress, and
+# pages show and offer the same tables run after run: each is made once for the same rows,
+# kept by its content (compared in full, not by hash alone). What is kept is the shareable
+# form, the same whoever asks.
+_Table = tuple[tuple[tuple[str, Any], ...], ...]
+_Ratios = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def shareable_csv(
@@ -21,9 +30,10 @@ def shareable_csv(
     that would give them away. Each column of `ratios` names the counts it was made from, and
     is hidden in any row where one of those is small. Formulas are neutralised.
     """
-    return table_csv(
-        _ratios_hidden(rows, ratios or {}, threshold), suppress_columns=counts, threshold=threshold
-    )
+    table = _table_key(rows)
+    if table is None:  # a cell that cannot be a key: made every time
+        return _csv(rows, counts, ratios or {}, threshold)
+    return _kept_csv(table, tuple(counts), _ratios_key(ratios), threshold)
 
 
 def shareable_rows(
@@ -33,10 +43,65 @@ def shareable_rows(
     ratios: Mapping[str, Sequence[str]] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> list[dict[str, object]]:
-    """The same rows as `shareable_csv` writes, as rows (small numbers as `[c]`)."""
-    return suppress_rows(
-        _ratios_hidden(rows, ratios or {}, threshold), suppress_columns=counts, threshold=threshold
+    """The same rows as `shareable_csv` writes, as rows (small numbers as `[c]`); fresh
+    dicts each time, the caller's to change."""
+    table = _table_key(rows)
+    if table is None:
+        return _rows(rows, counts, ratios or {}, threshold)
+    kept = _kept_rows(table, tuple(counts), _ratios_key(ratios), threshold)
+    return [dict(row) for row in kept]
+
+
+def forget_tables() -> None:
+    """Forget the tables made so far (for timing a cold page)."""
+    _kept_csv.cache_clear()
+    _kept_rows.cache_clear()
+
+
+def _csv(
+    rows: Sequence[Mapping[str, object]],
+    counts: Sequence[str],
+    ratios: Mapping[str, Sequence[str]],
+    threshold: int,
+) -> str:
+    return table_csv(
+        _ratios_hidden(rows, ratios, threshold), suppress_columns=counts, threshold=threshold
     )
+
+
+def _rows(
+    rows: Sequence[Mapping[str, object]],
+    counts: Sequence[str],
+    ratios: Mapping[str, Sequence[str]],
+    threshold: int,
+) -> list[dict[str, object]]:
+    return suppress_rows(
+        _ratios_hidden(rows, ratios, threshold), suppress_columns=counts, threshold=threshold
+    )
+
+
+def _table_key(rows: Sequence[Mapping[str, object]]) -> _Table | None:
+    try:
+        table = tuple(tuple(row.items()) for row in rows)
+        hash(table)
+    except TypeError:
+        return None
+    return table
+
+
+def _ratios_key(ratios: Mapping[str, Sequence[str]] | None) -> _Ratios:
+    return tuple((c, tuple(of)) for c, of in (ratios or {}).items())
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_csv(table: _Table, counts: tuple[str, ...], ratios: _Ratios, threshold: int) -> str:
+    return _csv([dict(row) for row in table], counts, dict(ratios), threshold)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_rows(table: _Table, counts: tuple[str, ...], ratios: _Ratios, threshold: int) -> _Table:
+    hidden = _rows([dict(row) for row in table], counts, dict(ratios), threshold)
+    return tuple(tuple(row.items()) for row in hidden)
 
 
 def _ratios_hidden(

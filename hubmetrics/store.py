@@ -143,8 +143,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 5: the whole hub's figures from participant records, by academic year, and its
-    # progression rows, kept after each write (hubmetrics/metrics/summary.py). Each row carries the data version it was made
-    # at; a page uses them only while that is the current version.
+    # progression rows, kept after each write (hubmetrics/metrics/summary.py). Each row
+    # carries the data version it was made at; a page uses them only while that is current.
     """
     CREATE TABLE children_by_year (
         data_version BIGINT NOT NULL, ay INTEGER, part VARCHAR NOT NULL, value HUGEINT

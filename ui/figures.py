@@ -11,7 +11,7 @@ from hubmetrics.access import Person, sees_in_full
 from hubmetrics.metrics import Filters, MetricValue
 from hubmetrics.metrics.status import IndicatorResult
 from hubmetrics.visibility import figure_for, rows_for, share_behind
-from ui import data, remembered
+from ui import data
 from ui.auth import current_person
 from ui.filters import View
 from ui.page import VIEW_KEY
@@ -77,8 +77,6 @@ def rows(
     partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
 ) -> list[dict[str, object]]:
     """A table as the person may see it (what a shared download would show, for a viewer)."""
-    if partner_of is None and not in_full(view_partner()):
-        return remembered.hidden_rows(records, counts, ratios, threshold())
     return rows_for(
         person(),
         records,

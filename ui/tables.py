@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from hubmetrics.sharing import shareable_csv
 from hubmetrics.suppression import SUPPRESSED
-from ui import data, figures, remembered
+from ui import data, figures
 from ui.auth import audit_download
 
 
@@ -37,27 +38,23 @@ def show_table(
     """
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     dataframe_args.setdefault("hide_index", True)
-    on_screen = records if at_most is None else records[:at_most]
+    cut = at_most if at_most is not None and len(records) > at_most else None
     # Suppression is decided on the whole table, then cut: the cut must not change it.
-    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)
-    shown = shown[: len(on_screen)]
+    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)[:cut]
     if any(v == SUPPRESSED for r in shown for v in r.values()):
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
-    elif len(on_screen) < len(records):
-        st.dataframe(on_screen, key=key, **dataframe_args)
     else:
-        st.dataframe(rows, key=key, **dataframe_args)
-    if len(on_screen) < len(records):
-        st.caption(
-            f"The first {len(on_screen):,} of {len(records):,} rows; the download below has "
-            "every row."
-        )
+        st.dataframe(rows if cut is None else records[:cut], key=key, **dataframe_args)
+    if cut is not None:
+        st.caption(f"The first {cut:,} of {len(records):,} rows; the download below has every row.")
     if not records:
         return
     threshold = data.goals().suppression_threshold
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        remembered.csv(records if shared is None else shared, counts, ratios, threshold),
+        shareable_csv(
+            records if shared is None else shared, counts=counts, ratios=ratios, threshold=threshold
+        ),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",

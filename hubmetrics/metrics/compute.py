@@ -124,17 +124,19 @@ def compute_metrics(
     lo = year_bounds(start - 1)[0] if wanted.year_before else first
     if until is not None:
         hi = max(first, min(hi, day_after(until)))
-    if filters.is_empty and until is None:
+    whole_hub = filters.is_empty and until is None  # what the kept summary holds
+    if whole_hub:
         settle(con)  # a recount of the kept children just after a write
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), lo, hi, wanted))
         schools = _school_totals(cur, filters)
-        kept = hub_children(cur) if filters.is_empty and until is None else None
-        children = kept or _by_year(
-            participant_totals_by(
-                cur, filters, (), hi, wanted.participant_parts, children_from(wanted, start)
+        children = hub_children(cur) if whole_hub else None
+        if children is None:
+            children = _by_year(
+                participant_totals_by(
+                    cur, filters, (), hi, wanted.participant_parts, children_from(wanted, start)
+                )
             )
-        )
     return _year(start, totals, schools, children, baselines, wanted)
 
 
@@ -175,8 +177,9 @@ def trend_metrics(
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = _by_year(_activity_totals_by(cur, filters, (), None, None))
         schools = _school_totals(cur, filters)
-        kept = hub_children(cur) if filters.is_empty else None
-        children = kept or _by_year(participant_totals_by(cur, filters, (), None))
+        children = hub_children(cur) if filters.is_empty else None
+        if children is None:
+            children = _by_year(participant_totals_by(cur, filters, (), None))
     return {
         label: _year(parse_year(label), totals, schools, children, baselines) for label in years
     }
@@ -188,7 +191,7 @@ def _year(
     schools: dict[str, Any],
     children: dict[int, dict[str, Any]],
     baselines: Mapping[str, float] | None,
-    wanted: Needs | None = None,
+    wanted: Needs = EVERYTHING,
 ) -> dict[str, MetricValue]:
     """Every metric (or those `wanted`) of the year starting in `start`, from the by-year
     aggregates."""
@@ -199,7 +202,7 @@ def _year(
         baselines,
         children.get(start),
         children.get(start - 1),
-        wanted or EVERYTHING,
+        wanted,
     )
 
 

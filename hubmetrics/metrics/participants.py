@@ -225,7 +225,7 @@ def progression(con: Any, filters: Filters | None = None) -> Progression:
         settle(con)  # a recount of the kept rows just after a write
     with store.read_transaction(con) as cur:
         kept = kept_progression(cur) if filters.is_empty else None
-        rows, last = kept or progression_rows(cur, filters)
+        rows, last = kept if kept is not None else progression_rows(cur, filters)
     cohorts: dict[str, int] = {}
     steps: list[FunnelStep] = []
     flows: list[Flow] = []
