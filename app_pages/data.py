@@ -13,6 +13,7 @@ from hubmetrics.batches import (
     original_file,
 )
 from hubmetrics.loaded import loaded_counts
+from ui import data
 from ui import format as fmt
 from ui.auth import audit_download, require
 from ui.backup import backup_panel
@@ -108,7 +109,8 @@ if batch.status == "loaded" and may(person, "rollback"):
         sure = st.checkbox(f"Yes, roll back batch {batch.batch_id}", key="rollback_sure")
         if st.button("Roll back", disabled=not sure, key="rollback_go", type="primary"):
             try:
-                removed = rollback_as(con, person, batch.batch_id)
+                with data.publishing():
+                    removed = rollback_as(con, person, batch.batch_id)
             except RollbackRefused as exc:
                 st.error(str(exc), icon=":material/block:")
             else:

@@ -91,18 +91,13 @@ if uploaded is None:
 content = uploaded.getvalue()
 shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
 check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, data.data_version())
+the_file = (connection(), person, kind, content)  # checked, then loaded
 if st.session_state.get("upload_check_key") != check_key:
     with st.status(
         f"Checking {shown_name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
     ) as status:
         result = check_as(
-            connection(),
-            person,
-            kind,
-            content,
-            file_name=uploaded.name,
-            partner_id=partner_id,
-            preview_rows=20,
+            *the_file, file_name=uploaded.name, partner_id=partner_id, preview_rows=20
         )
         status.update(label=f"Checked {shown_name}", state="complete")
     st.session_state["upload_check"] = result
@@ -152,15 +147,14 @@ st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 
 rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
 if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):
-    loaded = load_as(
-        connection(),
-        person,
-        kind,
-        content,
-        file_name=uploaded.name,
-        partner_id=partner_id,
-        submitted_by=sender or None,
-    )
+    # Pages show the data as it was until their figures are ready from the new data too.
+    with st.spinner("Loading, then making the pages ready…"), data.publishing():
+        loaded = load_as(
+            *the_file,
+            file_name=uploaded.name,
+            partner_id=partner_id,
+            submitted_by=sender or None,
+        )
     if loaded.accepted:
         st.session_state.pop("upload_check_key", None)
         st.success(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +26,15 @@ from hubmetrics.metrics import (
 )
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
 from hubmetrics.metrics.years import year_label, year_of
-from ui.state import connection, current_data_version, data_version
+from ui.state import (
+    connection,
+    current_data_version,
+    data_version,
+    hold,
+    preparing,
+    release,
+    wait_for_release,
+)
 
 T = TypeVar("T")
 
@@ -48,6 +60,8 @@ def _whole(read: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(read)
     def checked(key: tuple[str, int], *args: Any) -> T:
+        if current_data_version() != key[1]:  # a held write committed: its figures are not
+            raise _Stale  # those of the version this run shows
         result = read(key, *args)
         if current_data_version() != key[1]:
             raise _Stale
@@ -59,10 +73,70 @@ def _whole(read: Callable[..., T]) -> Callable[..., T]:
 def _read(cached: Callable[..., T], *args: Any) -> T:
     """A cached read for this script run's data version. Should a write land meanwhile, the
     page runs again on the new version: every figure on a page comes from one state."""
+    _remember(cached, args)
     try:
         return cached(_key(), *args)
     except _Stale:
+        wait_for_release()  # a write being made ready: its figures come with it
         st.rerun()
+
+
+# The reads pages made lately, most recent last: after a write they are made again for the
+# new data before pages move to it (`publishing`), so viewers never wait for a cold page.
+_RECENT: OrderedDict[tuple[str, Callable[..., Any], tuple[Any, ...]], None] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+RECENT_READS = 64
+
+
+def _remember(cached: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        hash(args)
+    except TypeError:
+        return
+    read = (str(config.db_path()), cached, args)
+    with _RECENT_LOCK:
+        _RECENT[read] = None
+        _RECENT.move_to_end(read)
+        while len(_RECENT) > RECENT_READS:
+            _RECENT.popitem(last=False)
+
+
+@contextmanager
+def publishing(budget_s: float = 30.0) -> Iterator[None]:
+    """Around a write from this app (an upload, a rollback): pages go on showing the data as
+    it was, from their caches, until the reads they made lately are made again from the new
+    data (for at most `budget_s` seconds); then every page moves to it at once. Without
+    this, every viewer's next page after an upload is cold, and all of them at once."""
+    before = current_data_version()
+    hold()
+    try:
+        yield
+        if current_data_version() != before:
+            prepare(budget_s)
+    finally:
+        release()
+
+
+def prepare(budget_s: float) -> int:
+    """Make the recent reads for the newest data version: how many were made in time."""
+    version = current_data_version()
+    key = (str(config.db_path()), version)
+    with _RECENT_LOCK:
+        reads = [(c, a) for path, c, a in reversed(_RECENT) if path == key[0]]  # newest first
+    deadline = time.monotonic() + budget_s
+    made = 0
+    with preparing(version):  # reads made inside these (a profile's metrics) use it too
+        for cached, args in reads:
+            if time.monotonic() > deadline:
+                break
+            try:
+                cached(key, *args)
+            except _Stale:  # another write overtook this one: its own publishing follows
+                break
+            except Exception:  # noqa: BLE001 - a read that fails here fails again, on its page
+                continue
+            made += 1
+    return made
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

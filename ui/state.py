@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import streamlit as st
@@ -48,15 +50,66 @@ def current_data_version() -> int:
 
 def data_version() -> int:
     """The data version this script run shows: read once, at the run's first call, so that
-    every figure on a page is keyed on (and checked against) the same state of the data."""
+    every figure on a page is keyed on (and checked against) the same state of the data.
+    While a write from this app is held back (`hold`), that is the version before it."""
+    preparing = getattr(_PREPARING, "version", None)
+    if preparing is not None:  # this thread is making a held write's figures
+        return int(preparing)
     run = _this_run()
     pinned = st.session_state.get(_PINNED)
     if run is not None and isinstance(pinned, tuple) and pinned[0] is run:
         return int(pinned[1])
-    version = current_data_version()
+    with _HOLD:
+        version = _held[0][0] if _held else current_data_version()
     if run is not None:
         st.session_state[_PINNED] = (run, version)
     return version
+
+
+# A write from this app and the figures made ready for it are shown together: while a write
+# is held, pages show the version before it (from their caches), and a page that needs a
+# figure not yet made waits for the release. (version shown, writes holding it)
+_HOLD = threading.Condition()
+_held: list[tuple[int, int]] = []  # (the version shown, the holding thread)
+_PREPARING = threading.local()
+
+
+def hold() -> None:
+    """Keep pages on the data version they show now, until `release` (one per `hold`)."""
+    with _HOLD:
+        version = _held[0][0] if _held else current_data_version()
+        _held.append((version, threading.get_ident()))
+
+
+def release() -> None:
+    """End this thread's `hold`; when none is left, pages move to the newest data version."""
+    with _HOLD:
+        mine = [h for h in _held if h[1] == threading.get_ident()]
+        _held.remove(mine[-1] if mine else _held[-1])
+        _HOLD.notify_all()
+
+
+def held() -> bool:
+    with _HOLD:
+        return bool(_held)
+
+
+def wait_for_release(timeout: float = 60.0) -> bool:
+    """Wait (up to `timeout` seconds) until no write is held; False if one still is. The
+    thread holding one does not wait for itself."""
+    me = threading.get_ident()
+    with _HOLD:
+        return _HOLD.wait_for(lambda: all(h[1] == me for h in _held), timeout)
+
+
+@contextmanager
+def preparing(version: int) -> Iterator[None]:
+    """In this thread, reads are keyed on `version` (a held write's, being made ready)."""
+    _PREPARING.version = version
+    try:
+        yield
+    finally:
+        _PREPARING.version = None
 
 
 def _this_run() -> object | None:
