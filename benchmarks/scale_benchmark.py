@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 from app_server import running_app  # noqa: E402
 from national import SYNTHETIC_NOTE, LoadTiming, generate, load_all  # noqa: E402
+from viewers import PageView, walk  # noqa: E402
 
 from ui.pages import PAGES as PAGE_SPECS  # noqa: E402
 
@@ -170,14 +171,36 @@ def app_server(database: Path, log: Path, runs: Path) -> Iterator[tuple[str, int
         yield url, process.pid
 
 
-def server_runs(runs: Path, since: float, until: float) -> list[float]:
-    """The times of the app's script runs (the run log) that ended between two moments."""
+def server_runs(runs: Path, since: float, until: float) -> list[tuple[str, float]]:
+    """The app's script runs (the run log) that ended between two moments: (page, seconds)."""
     out = []
     for line in runs.read_text().splitlines() if runs.exists() else []:
-        ended, _, seconds = line.split("\t")
+        ended, page, seconds = line.split("\t")
         if since <= float(ended) <= until:
-            out.append(float(seconds))
+            out.append((page, float(seconds)))
     return out
+
+
+def viewers_table(views: list[PageView], server: list[tuple[str, float]], upload_s: float) -> str:
+    """The many-viewers table: page views, the server's runs for them, the upload's runs."""
+    timed = [v.seconds for v in views if v.seconds == v.seconds]  # NaN: a session that failed
+    errors = sum(1 for v in views if v.problems)
+    theirs = [s for page, s in server if page != "upload"]
+    uploads = [s for page, s in server if page == "upload"]
+    return "\n".join(
+        [
+            "| what | count | p50 s | p95 s | max s | errors |",
+            "|---|---|---|---|---|---|",
+            f"| page views | {len(timed)} | {_percentile(timed, 0.5):.2f} | "
+            f"{_percentile(timed, 0.95):.2f} | {max(timed, default=float('nan')):.2f} | {errors} |",
+            f"| script runs on the server | {len(theirs)} | {_percentile(theirs, 0.5):.2f} | "
+            f"{_percentile(theirs, 0.95):.2f} | {max(theirs, default=float('nan')):.2f} | |",
+            f"| the Upload page's runs | {len(uploads)} | | | "
+            f"{max(uploads, default=float('nan')):.2f} | |",
+            "",
+            f"The upload itself (file chosen to “Loaded as batch”): {upload_s:.1f} s.",
+        ]
+    )
 
 
 def gentle_chromium(folder: Path) -> str:
@@ -247,7 +270,48 @@ async def browser_pages(url: str, repeat: int = 3) -> dict[str, tuple[int, float
     return result
 
 
+async def _send(browser: Any, url: str, upload: Path, kind: str) -> float:
+    """Upload `upload` on the Upload page in Chromium, as a person does: its time."""
+    page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+    await _open(page, f"{url}/upload", 0)
+    if kind == "participants":
+        await page.get_by_text("Activity return", exact=True).click()
+        await page.get_by_text("Participant records (pseudonymised)").click()
+        await page.wait_for_timeout(1500)
+    started = time.perf_counter()
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
+    button = page.get_by_role("button", name=re.compile(r"^Load [0-9,]+ row"))
+    await button.wait_for(timeout=600_000)
+    await button.click()
+    await page.get_by_text("Loaded as batch").wait_for(timeout=600_000)
+    return time.perf_counter() - started
+
+
 async def viewers_during_upload(
+    url: str, viewers: int, rounds: int, upload: Path, kind: str, pause: float = 0.0
+) -> tuple[list[PageView], float]:
+    """`viewers` sessions (benchmarks/viewers.py) walk every page `rounds` times while a
+    person uploads `upload` in Chromium: (every page view, the upload's own time)."""
+    from playwright.async_api import async_playwright
+
+    addresses = [ADDRESSES[name] for name in PAGES]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**_LAUNCH)
+        walkers = [walk(url, addresses, i, rounds * len(PAGES), pause) for i in range(viewers)]
+        sent, *walked = await asyncio.gather(
+            _send(browser, url, upload, kind), *walkers, return_exceptions=True
+        )
+        await browser.close()
+    views = [v for w in walked if isinstance(w, list) for v in w]
+    views += [
+        PageView("(walk)", float("nan"), [repr(w)]) for w in walked if not isinstance(w, list)
+    ]
+    if not isinstance(sent, float):
+        views.append(PageView("upload", float("nan"), [f"the upload failed: {sent!r}"]))
+    return views, sent if isinstance(sent, float) else float("nan")
+
+
+async def browsers_during_upload(
     url: str,
     viewers: int,
     rounds: int,
@@ -256,14 +320,15 @@ async def viewers_during_upload(
     charts: dict[str, int],
     executable: str = CHROMIUM,
 ) -> tuple[list[float], int, float]:
-    """`viewers` sessions walk every page `rounds` times while one more uploads `upload`:
-    (every page time, errors seen, the upload's own time)."""
+    """`viewers` Chromium sessions walk every page `rounds` times (each page opened by its
+    address, charts drawn) while one more uploads `upload`: (every page time, errors seen,
+    the upload's own time). On one machine the browsers share the server's cores."""
     from playwright.async_api import async_playwright
 
     times: list[float] = []
     errors = [0]
 
-    async def walk(browser: Any, offset: int) -> None:
+    async def walk_in_chromium(browser: Any, offset: int) -> None:
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         page = await context.new_page()
         for step in range(rounds * len(PAGES)):
@@ -275,25 +340,12 @@ async def viewers_during_upload(
                 errors[0] += 1
         await context.close()
 
-    async def send(browser: Any) -> float:
-        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
-        await _open(page, f"{url}/upload", 0)
-        if kind == "participants":
-            await page.get_by_text("Activity return", exact=True).click()
-            await page.get_by_text("Participant records (pseudonymised)").click()
-            await page.wait_for_timeout(1500)
-        started = time.perf_counter()
-        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
-        button = page.get_by_role("button", name=re.compile(r"^Load [0-9,]+ row"))
-        await button.wait_for(timeout=600_000)
-        await button.click()
-        await page.get_by_text("Loaded as batch").wait_for(timeout=600_000)
-        return time.perf_counter() - started
-
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(**{**_LAUNCH, "executable_path": executable})
-        walkers = [walk(browser, i) for i in range(viewers)]
-        outcome = await asyncio.gather(send(browser), *walkers, return_exceptions=True)
+        walkers = [walk_in_chromium(browser, i) for i in range(viewers)]
+        outcome = await asyncio.gather(
+            _send(browser, url, upload, kind), *walkers, return_exceptions=True
+        )
         await browser.close()
     upload_s = outcome[0] if isinstance(outcome[0], float) else float("nan")
     if not isinstance(outcome[0], float):
@@ -317,6 +369,9 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="walks of every page per viewer")
+    parser.add_argument(
+        "--browser-viewers", type=int, default=5, help="Chromium viewers on this machine"
+    )
     parser.add_argument("--work", type=Path, help="folder for data and database (kept)")
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
@@ -334,10 +389,9 @@ def main() -> None:
     )
     started = time.perf_counter()
     returns = generate(data, args.hubs, args.years)
-    # The latest year's activities are uploaded through the app while the viewers read (its
-    # participant records, which need them, are left out).
-    if returns[-1].kind == "participants":
-        returns.pop()
+    # The latest year's returns are uploaded through the app while the viewers read: its
+    # activities during the sessions' walk, then its participant records during the browsers'.
+    later = returns.pop() if returns[-1].kind == "participants" else None
     upload = returns.pop()
     print(
         f"generated {sum(r.rows for r in returns):,} rows in {time.perf_counter() - started:.0f} s\n"
@@ -368,34 +422,49 @@ def main() -> None:
         print()
         charts = {name: c for name, (c, _) in shown.items()}
         began = time.time()
-        times, errors, upload_s = asyncio.run(
-            viewers_during_upload(
-                url,
-                args.viewers,
-                args.rounds,
-                upload.path,
-                upload.kind,
-                charts,
-                gentle_chromium(work),
-            )
+        views, upload_s = asyncio.run(
+            viewers_during_upload(url, args.viewers, args.rounds, upload.path, upload.kind)
         )
         server = server_runs(runs_log, began, time.time())
         print(f"## {args.viewers} viewers during an upload ({upload.rows:,} {upload.kind} rows)\n")
         print(
-            "Page views are timed in Chromium (navigation to charts visible), the browsers run "
-            "at low priority on the same machine; script runs are the server's own time for "
-            "each page run in the same minutes (the app's run log).\n"
+            "Each viewer is a session of the app moving through every page as the sidebar "
+            "does, timed from asking for a page to the last of it received "
+            "(benchmarks/viewers.py); a browser then draws it on the viewer's own computer "
+            "(the Chromium table above). Script runs are the server's own time for each "
+            "viewer's page run in the same minutes (the app's run log; the upload's own "
+            "runs are apart).\n"
         )
-        print("| what | count | p50 s | p95 s | errors | upload s |")
-        print("|---|---|---|---|---|---|")
-        print(
-            f"| page views in Chromium | {len(times)} | {_percentile(times, 0.5):.2f} | "
-            f"{_percentile(times, 0.95):.2f} | {errors} | {upload_s:.1f} |"
-        )
-        print(
-            f"| script runs on the server | {len(server)} | {_percentile(server, 0.5):.2f} | "
-            f"{_percentile(server, 0.95):.2f} | | |\n"
-        )
+        print(viewers_table(views, server, upload_s))
+        for problem in sorted({p for v in views for p in v.problems})[:10]:
+            print(f"- {problem}")
+        if later is not None and args.browser_viewers:
+            began = time.time()
+            times, errors, later_s = asyncio.run(
+                browsers_during_upload(
+                    url,
+                    args.browser_viewers,
+                    1,
+                    later.path,
+                    later.kind,
+                    charts,
+                    gentle_chromium(work),
+                )
+            )
+            print(
+                f"\n## {args.browser_viewers} Chromium viewers on the same machine during an "
+                f"upload ({later.rows:,} {later.kind} rows)\n"
+            )
+            print(
+                "Each opens every page by its address and waits for its charts; the browsers "
+                "run at low priority on the server's own cores.\n"
+            )
+            print("| what | count | p50 s | p95 s | errors | upload s |")
+            print("|---|---|---|---|---|---|")
+            print(
+                f"| page views in Chromium | {len(times)} | {_percentile(times, 0.5):.2f} | "
+                f"{_percentile(times, 0.95):.2f} | {errors} | {later_s:.1f} |\n"
+            )
         print(f"peak resident memory of the app process: {peak_memory_mb(pid):,.0f} MB")
 
 
