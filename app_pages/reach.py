@@ -57,7 +57,7 @@ def page() -> None:
     hard_to_reach(values, view.filters)
     by_area(view.year, view.filters, "local_authority", "Local authority")
     by_area(view.year, view.filters, "district", "District")
-    schools_map(data.school_reach(view.year, view.filters))
+    schools_map(view.year, view.filters)
 
 
 # --- the sections ---------------------------------------------------------------------
@@ -248,25 +248,10 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
         )
 
 
-def schools_map(schools: Sequence[SchoolReach]) -> None:
+def schools_map(year: str, filters: Filters) -> None:
     st.subheader("Schools reached")
-    # Where partners send participant records, each school's distinct children stand beside
-    # its participations (blank where no record covers the school).
-    with_children = any(s.children is not None for s in schools)
-    rows = [
-        {
-            "URN": s.urn,
-            "School": s.name,
-            "District": s.district,
-            "Reached": "Yes" if s.engaged else "No",
-            "State-funded": "Yes" if s.state_funded else "No",
-            "Participations": s.participations,
-            **({"Individual children": s.children} if with_children else {}),
-            "Pupils": s.pupils,
-            "FSM %": s.fsm_percent,
-        }
-        for s in schools
-    ]
+    schools = data.school_reach(year, filters)
+    with_children, rows = data.school_rows(year, filters)
     # Each school's participations as the person may see them (the table below hides them
     # the same way): a hidden one is drawn at the smallest size and read as [c].
     counts = ["Participations", "Individual children"] if with_children else ["Participations"]
@@ -274,7 +259,7 @@ def schools_map(schools: Sequence[SchoolReach]) -> None:
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
     by_district = len(placed) > reach_lib.SCHOOL_MAP_LIMIT
     if by_district:
-        fig, title = _district_figure(reach_lib.district_reach(schools))
+        fig, title = _district_figure(data.district_reach(year, filters))
     else:
         fig, title = (
             _school_figure(placed, shown),

@@ -44,3 +44,22 @@ def test_a_cell_that_cannot_be_a_key_is_made_every_time() -> None:
     assert shareable_csv(rows, counts=["Participations"], threshold=4) == sharing._csv(
         rows, ["Participations"], {}, 4
     )
+
+
+def test_a_read_only_table_is_found_by_identity_and_a_list_by_content() -> None:
+    from types import MappingProxyType
+
+    forget_tables()
+    counts = ["Participations", "Children"]
+    kept = tuple(MappingProxyType(dict(r)) for r in ROWS)
+    expected = sharing._csv(ROWS, counts, {}, 4)
+    assert shareable_csv(kept, counts=counts, threshold=4) == expected
+    # Asked again with the same kept table: the key made the first time, not made again.
+    first_key = sharing._table_key(kept)
+    assert sharing._table_key(kept) is first_key
+    assert shareable_csv(kept, counts=counts, threshold=4) == expected
+    # A list can change between calls: it is read each time, and a change is a new table.
+    rows = [dict(r) for r in ROWS]
+    assert sharing._table_key(rows) is not sharing._table_key(rows)
+    rows[0]["School"] = "Alder (fictional)"
+    assert shareable_csv(rows, counts=counts, threshold=4) != expected

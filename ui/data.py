@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -296,6 +297,55 @@ def school_reach(year: str, filters: Filters) -> tuple[_reach.SchoolReach, ...]:
     return _read(_school_reach, year, filters)
 
 
+# The Reach page's table of every school, made once per data version and view and kept
+# read-only: remade on every run it took a fifth of the page's time (20,000 schools).
+@st.cache_resource(show_spinner=False, max_entries=16)
+@_whole
+def _school_rows(
+    key: tuple[str, int], year: str, filters: Filters
+) -> tuple[bool, tuple[MappingProxyType[str, object], ...]]:
+    schools = school_reach(year, filters)
+    # Where partners send participant records, each school's distinct children stand beside
+    # its participations (blank where no record covers the school).
+    with_children = any(s.children is not None for s in schools)
+    return with_children, tuple(
+        MappingProxyType(
+            {
+                "URN": s.urn,
+                "School": s.name,
+                "District": s.district,
+                "Reached": "Yes" if s.engaged else "No",
+                "State-funded": "Yes" if s.state_funded else "No",
+                "Participations": s.participations,
+                **({"Individual children": s.children} if with_children else {}),
+                "Pupils": s.pupils,
+                "FSM %": s.fsm_percent,
+            }
+        )
+        for s in schools
+    )
+
+
+def school_rows(
+    year: str, filters: Filters
+) -> tuple[bool, tuple[MappingProxyType[str, object], ...]]:
+    """(whether any school has its children counted, a table row for each school)."""
+    return _read(_school_rows, year, filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+@_whole
+def _district_reach(
+    key: tuple[str, int], year: str, filters: Filters
+) -> tuple[_reach.DistrictReach, ...]:
+    return tuple(_reach.district_reach(school_reach(year, filters)))
+
+
+def district_reach(year: str, filters: Filters) -> tuple[_reach.DistrictReach, ...]:
+    """The schools of `school_reach` added up by district."""
+    return _read(_district_reach, year, filters)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 @_whole
 def _cold_spots(
@@ -394,4 +444,6 @@ def forget_figures() -> None:
     """Empty every cache of figures, not the database handle (for timing cold pages)."""
     st.cache_data.clear()
     _school_reach.clear()
+    _school_rows.clear()
+    _district_reach.clear()
     _cold_spots.clear()

@@ -43,8 +43,9 @@ def show_table(
     shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)[:cut]
     if any(v == SUPPRESSED for r in shown for v in r.values()):
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
-    else:
-        st.dataframe(rows if cut is None else records[:cut], key=key, **dataframe_args)
+    else:  # `shown` is the rows as they are, as plain dicts (kept rows may be read-only)
+        whole = isinstance(rows, pd.DataFrame) and cut is None
+        st.dataframe(rows if whole else shown, key=key, **dataframe_args)
     if cut is not None:
         st.caption(f"The first {cut:,} of {len(records):,} rows; the download below has every row.")
     if not records:
@@ -53,7 +54,11 @@ def show_table(
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
         shareable_csv(
-            records if shared is None else shared, counts=counts, ratios=ratios, threshold=threshold
+            # a kept tuple of read-only rows as itself: its sharing is found by identity
+            shared if shared is not None else rows if isinstance(rows, tuple) else records,
+            counts=counts,
+            ratios=ratios,
+            threshold=threshold,
         ),
         file_name=file_name,
         mime="text/csv",
