@@ -20,7 +20,7 @@ from ui.children import CHILDREN, children_beside
 from ui.filters import AGE_BAND_LABELS
 from ui.page import current_view, header
 from ui.tables import show_table
-from ui.theme import COLD_SPOT, ENGAGED, PARITY, show, styled
+from ui.theme import COLD_SPOT, ENGAGED, PARITY, kept, show, styled
 
 # The groups whose share of participants is set against the area's (looked-after: no baseline).
 GROUPS = (
@@ -125,7 +125,8 @@ def hard_to_reach(values: dict[str, MetricValue], filters: Filters) -> None:
     ratios = {"Share of participants": counts, "Representation": counts}
     shown = figures.rows(rows, counts=counts, ratios=ratios)
     lac = values["lac_participants"]
-    fig = _parity_chart(
+    fig = kept(
+        _parity_chart,
         [_group_name(r) for r in shown],
         [[r["Representation"] for r in shown]],
         [""],
@@ -212,7 +213,8 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
         r for r in figures.rows(rows, counts=counts, ratios=ratios) if r[title] != NOT_AT_A_SCHOOL
     ]
     names = [str(r[title]) for r in charted]
-    fig = _parity_chart(
+    fig = kept(
+        _parity_chart,
         names,
         [[r["FSM representation"] for r in charted], [r["SEND representation"] for r in charted]],
         ["Free school meals", "SEND"],

@@ -275,9 +275,10 @@ async def _send(browser: Any, url: str, upload: Path, kind: str) -> float:
     page = await browser.new_page(viewport={"width": 1400, "height": 1000})
     await _open(page, f"{url}/upload", 0)
     if kind == "participants":
-        await page.get_by_text("Activity return", exact=True).click()
-        await page.get_by_text("Participant records (pseudonymised)").click()
-        await page.wait_for_timeout(1500)
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="What kind of file")
+        await box.click()
+        await page.get_by_role("option", name="Participant records (pseudonymised)").click()
+        await page.get_by_text("Participant records carry the hub's pseudonyms").wait_for()
     started = time.perf_counter()
     await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
     button = page.get_by_role("button", name=re.compile(r"^Load [0-9,]+ row"))
@@ -350,6 +351,7 @@ async def browsers_during_upload(
     upload_s = outcome[0] if isinstance(outcome[0], float) else float("nan")
     if not isinstance(outcome[0], float):
         errors[0] += 1
+        print(f"the upload failed: {outcome[0]!r}"[:500], file=sys.stderr)
     return times, errors[0], upload_s
 
 

@@ -27,6 +27,7 @@ from hubmetrics.metrics import (
 )
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
 from hubmetrics.metrics.years import year_label, year_of
+from ui import theme
 from ui.state import (
     connection,
     current_data_version,
@@ -443,6 +444,7 @@ def read_one_state(cached: Callable[..., T], *args: Any) -> T:
 def forget_figures() -> None:
     """Empty every cache of figures, not the database handle (for timing cold pages)."""
     st.cache_data.clear()
+    theme.forget_figures()
     _school_reach.clear()
     _school_rows.clear()
     _district_reach.clear()
