@@ -126,6 +126,23 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
     per_school = metrics_by_groups(
         con, year, filters, ("school_urn",), keys=("participations", "unique_participants")
     )
+    out = []
+    for row in _listed_schools(con, filters):
+        figures = per_school.get((row[0],))
+        activities = (figures["participations"].rows or 0) if figures else 0
+        out.append(
+            _school(
+                row,
+                participations=_count(figures["participations"]) if figures else 0,
+                activities=activities,
+                children=_school_children(figures),
+            )
+        )
+    return out
+
+
+def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
+    """The schools list's rows (of the local authority, when filtered), by name."""
     where, params = "TRUE", []
     if filters.local_authority is not None:
         where, params = "local_authority = ?", [filters.local_authority]
@@ -135,31 +152,30 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
         FROM schools WHERE {where} ORDER BY name, urn
     """  # noqa: S608 - safe: fixed clause; the value is a parameter
     with con.cursor() as cur:
-        rows = cur.execute(sql, params).fetchall()
-    out = []
-    for urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state in rows:
-        figures = per_school.get((urn,))
-        activities = (figures["participations"].rows or 0) if figures else 0
-        out.append(
-            SchoolReach(
-                urn=urn,
-                name=name,
-                phase=phase,
-                local_authority=la,
-                district=district,
-                postcode=postcode,
-                latitude=lat,
-                longitude=lon,
-                pupils=pupils,
-                fsm_percent=fsm,
-                state_funded=bool(state),
-                participations=_count(figures["participations"]) if figures else 0,
-                activities=activities,
-                engaged=activities > 0,
-                children=_school_children(figures),
-            )
-        )
-    return out
+        return cur.execute(sql, params).fetchall()
+
+
+def _school(
+    row: tuple[Any, ...], *, participations: int, activities: int, children: int | None
+) -> SchoolReach:
+    urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state = row
+    return SchoolReach(
+        urn=urn,
+        name=name,
+        phase=phase,
+        local_authority=la,
+        district=district,
+        postcode=postcode,
+        latitude=lat,
+        longitude=lon,
+        pupils=pupils,
+        fsm_percent=fsm,
+        state_funded=bool(state),
+        participations=participations,
+        activities=activities,
+        engaged=activities > 0,
+        children=children,
+    )
 
 
 # A map of more schools than this shows each district instead (a county hub has a few
@@ -220,9 +236,17 @@ def _school_children(figures: Mapping[str, MetricValue] | None) -> int | None:
 
 
 def cold_spots(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:
-    """The engine's cold-spot list (`cold_spot_school_list`) with each school's full details."""
+    """The engine's cold-spot list (`cold_spot_school_list`) with each school's full details.
+
+    A cold spot had no activity in scope, so no participations and no children: only the
+    schools list is read for its details (not every school's figures, seconds nationally).
+    """
     urns = {s.urn for s in cold_spot_school_list(con, year, filters)}
-    return [s for s in school_reach(con, year, filters) if s.urn in urns]
+    return [
+        _school(row, participations=0, activities=0, children=None)
+        for row in _listed_schools(con, filters or Filters())
+        if row[0] in urns
+    ]
 
 
 def search_schools(schools: Sequence[SchoolReach], text: str) -> list[SchoolReach]:

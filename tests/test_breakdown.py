@@ -246,6 +246,8 @@ def test_generated_school_reach_agrees_with_the_engine(generated):
         assert sum(s.state_funded for s in reach) == whole["state_schools"].value
         cold = [s.urn for s in cold_spots(generated, "2024/25", filters)]
         assert cold == [s.urn for s in cold_spot_school_list(generated, "2024/25", filters)]
+        # Each with the same details as in the whole list (made without every school's figures).
+        assert cold_spots(generated, "2024/25", filters) == [s for s in reach if s.urn in cold]
         known = compute_metrics_by(generated, "2024/25", filters, "local_authority")
         at_schools = sum(v["participations"].value for g, v in known.items() if g is not None)
         assert sum(s.participations for s in reach) == at_schools
