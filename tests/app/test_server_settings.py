@@ -20,7 +20,7 @@ def _memory_limit() -> str:
 
 def test_duckdb_memory_is_limited_in_the_app(open_page: Open, monkeypatch) -> None:
     open_page("app_pages/overview.py")
-    assert _memory_limit() == "953.6 MiB"  # the default, 1GB
+    assert _memory_limit() == "732.4 MiB"  # the default, 768MB
 
 
 def test_the_memory_limit_can_be_set(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
