@@ -12,7 +12,7 @@ from ui import auth
 from ui.filters import sidebar_view
 from ui.page import VIEW_KEY
 from ui.pages import FIGURES, navigation, only
-from ui.state import connection, record_run
+from ui.state import collect_garbage_now_and_then, connection, record_run
 
 started = time.perf_counter()
 st.set_page_config(
@@ -43,4 +43,5 @@ if page.url_path in {p.url_path for p in pages[FIGURES] if p.visibility == "visi
 try:
     page.run()
 finally:  # a rerun or stop ends the run early: it is timed all the same
+    collect_garbage_now_and_then()
     record_run(page.url_path, time.perf_counter() - started)

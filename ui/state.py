@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -126,3 +127,24 @@ def record_run(page: str, seconds: float) -> None:
         return
     with _RUN_LOG_LOCK, log.open("a", encoding="utf-8") as out:
         out.write(f"{time.time():.3f}\t{page}\t{seconds:.4f}\n")
+
+
+# Streamlit's collection of every generation after each script run (turned off in
+# .streamlit/config.toml) took 0.1 s of every page view at national scale; with none, garbage
+# in cycles waited for Python's own rare full collections and the app grew. So: one full
+# collection at most every GARBAGE_EVERY_S seconds, whichever session's run ends then.
+GARBAGE_EVERY_S = 10.0
+_GARBAGE_LOCK = threading.Lock()
+_last_collection = [time.monotonic()]
+_now, _collect = time.monotonic, gc.collect  # (tests put their own here)
+
+
+def collect_garbage_now_and_then() -> bool:
+    """Collect garbage when the last collection was long enough ago: whether it did."""
+    now = _now()
+    with _GARBAGE_LOCK:
+        if now - _last_collection[0] < GARBAGE_EVERY_S:
+            return False
+        _last_collection[0] = now
+    _collect()
+    return True

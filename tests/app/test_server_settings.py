@@ -57,3 +57,17 @@ def test_the_server_does_not_collect_all_garbage_after_every_page_run() -> None:
 
     settings = tomllib.loads((Path(__file__).parents[2] / ".streamlit/config.toml").read_text())
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_garbage_is_collected_at_most_every_few_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    collected: list[int] = []
+    monkeypatch.setattr(state, "_collect", lambda: collected.append(1) or 0)
+    clock = [1000.0]
+    monkeypatch.setattr(state, "_now", lambda: clock[0])
+    monkeypatch.setattr(state, "_last_collection", [990.0])
+    assert state.collect_garbage_now_and_then()  # 10 s since the last
+    clock[0] += 3
+    assert not state.collect_garbage_now_and_then()
+    clock[0] += state.GARBAGE_EVERY_S
+    assert state.collect_garbage_now_and_then()
+    assert collected == [1, 1]
