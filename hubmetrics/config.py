@@ -46,10 +46,11 @@ def max_upload_bytes() -> int:
 # DuckDB's own memory for the dashboard's process (HUBMETRICS_APP_MEMORY overrides, in
 # DuckDB's words: "1GB", "512MB"). DuckDB's default, most of the machine, would let cached
 # blocks of a national database grow the app past what its host should give it; past the
-# limit DuckDB evicts cached blocks and spills large sorts and joins to disk. 768MB keeps the
-# whole app under 1.5 GB while a national participants file loads with twenty viewers on
-# (1GB peaked at 1,552 MB; the load took no longer at 768MB: docs/performance.md).
-DEFAULT_APP_MEMORY = "768MB"
+# limit DuckDB evicts cached blocks and spills large sorts and joins to disk. 512MB keeps the
+# whole app under 1.5 GB while a national participants file loads among viewers (in the
+# benchmark the app peaked at 1,543 MB with 768MB, at 1,246 MB with 512MB). A national
+# database file is about 200 MB: it still fits. See docs/performance.md.
+DEFAULT_APP_MEMORY = "512MB"
 
 
 def app_memory_limit() -> str:

@@ -20,14 +20,14 @@ def _memory_limit() -> str:
 
 def test_duckdb_memory_is_limited_in_the_app(open_page: Open, monkeypatch) -> None:
     open_page("app_pages/overview.py")
-    assert _memory_limit() == "732.4 MiB"  # the default, 768MB
+    assert _memory_limit() == "488.2 MiB"  # the default, 512MB
 
 
 def test_the_memory_limit_can_be_set(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUBMETRICS_APP_MEMORY", "512MB")
+    monkeypatch.setenv("HUBMETRICS_APP_MEMORY", "256MB")
     at = AppTest.from_file(str(Path(__file__).parents[2] / "dashboard.py")).run()
     assert not at.exception
-    assert _memory_limit() == "488.2 MiB"
+    assert _memory_limit() == "244.1 MiB"
 
 
 def test_a_memory_limit_duckdb_cannot_read_is_named(
