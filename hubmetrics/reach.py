@@ -318,7 +318,7 @@ def partner_contributions(
             r[0]: (r[1], r[2])
             for r in cur.execute("SELECT partner_id, name, partner_type FROM partners").fetchall()
         }
-        terms = _terms_with_rows(cur)
+        terms = _terms_with_rows(cur, current)
         last_sent = _last_returns(cur)
     # Each partner's participations by activity type, found once (645 partners nationally:
     # looking through every partner's types for each partner took a third of the page).
@@ -378,17 +378,29 @@ def _expected(sent: set[Term], term: Term) -> bool:
     return any(term.shift(-k) in sent for k in (1, 2, 3))
 
 
-def _terms_with_rows(cur: Any) -> dict[str, set[Term]]:
-    """The terms in which each partner has current activity rows."""
-    # By the year a term's academic year starts, as a number: no year label is made for
-    # each of two million rows.
+def _terms_with_rows(cur: Any, current: Term) -> dict[str, set[Term]]:
+    """The terms in which each partner has current activity rows, among those the returns
+    are judged on: the four terms before `current` and `current` itself, and the latest
+    up to `current` (a partner's whole history nationally is thousands of terms to make)."""
+    index = current.start_year * 3 + current.number
+    number = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(TERMS))  # constants
     rows = cur.execute(
-        "SELECT partner_id, year(start_date) - CASE WHEN month(start_date) < 9 THEN 1 ELSE 0 END,"
-        " term FROM activities GROUP BY ALL"
+        f"""
+        WITH t AS (
+            SELECT DISTINCT partner_id,
+                   (year(start_date) - CASE WHEN month(start_date) < 9 THEN 1 ELSE 0 END) * 3
+                   + CASE term {number} END AS idx
+            FROM activities
+        )
+        SELECT partner_id, idx FROM t WHERE idx BETWEEN ? - 4 AND ?
+        UNION
+        SELECT partner_id, max(idx) FROM t WHERE idx <= ? GROUP BY partner_id
+        """,  # noqa: S608 - safe: the term names are constants; values are parameters
+        [index, index, index],
     ).fetchall()
     out: dict[str, set[Term]] = {}
-    for partner_id, start, term in rows:
-        out.setdefault(partner_id, set()).add(Term(int(start), TERMS.index(term)))
+    for partner_id, idx in rows:
+        out.setdefault(partner_id, set()).add(Term(int(idx) // 3, int(idx) % 3))
     return out
 
 

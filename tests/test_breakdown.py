@@ -500,3 +500,31 @@ def _school(urn: int, name: str, district: str | None, postcode: str | None):
         activities=0,
         engaged=False,
     )
+
+
+@pytest.mark.parametrize(
+    "as_of", [date(2024, 1, 10), date(2025, 5, 1), date(2025, 12, 1), date(2031, 9, 20)]
+)
+def test_returns_judged_from_recent_terms_agree_with_every_term(demo, as_of):
+    """The returns read only the terms they are judged on; judged from every term a partner
+    ever ran in (by the rules in partner_contributions' docstring), they are the same."""
+    from hubmetrics.reach import TERMS, Term, term_of
+
+    every: dict[str, set[Term]] = {}
+    for pid, start, term in demo.execute(
+        "SELECT partner_id, start_date, term FROM activities"
+    ).fetchall():
+        every.setdefault(pid, set()).add(Term(start.year - (start.month < 9), TERMS.index(term)))
+    current = term_of(as_of)
+    for p in partner_contributions(demo, "2025/26", as_of=as_of):
+        sent = every.get(p.partner_id, set())
+        expected = [
+            t.label
+            for t in (current.shift(-1), current)
+            if t not in sent and any(t.shift(-k) in sent for k in (1, 2, 3))
+        ]
+        past = [t for t in sent if t <= current]
+        assert p.outstanding_terms == tuple(expected), p.partner_id
+        assert p.last_term_returned == (max(past).label if past else None), p.partner_id
+        status = "missing" if expected else ("received" if current in sent else "not_expected")
+        assert p.return_status == status, p.partner_id
