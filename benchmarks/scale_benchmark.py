@@ -289,7 +289,7 @@ async def _send(browser: Any, url: str, upload: Path, kind: str) -> float:
 
 
 async def viewers_during_upload(
-    url: str, viewers: int, rounds: int, upload: Path, kind: str, pause: float = 0.0
+    url: str, viewers: int, rounds: int, upload: Path, kind: str
 ) -> tuple[list[PageView], float]:
     """`viewers` sessions (benchmarks/viewers.py) walk every page `rounds` times while a
     person uploads `upload` in Chromium: (every page view, the upload's own time)."""
@@ -298,7 +298,7 @@ async def viewers_during_upload(
     addresses = [ADDRESSES[name] for name in PAGES]
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(**_LAUNCH)
-        walkers = [walk(url, addresses, i, rounds * len(PAGES), pause) for i in range(viewers)]
+        walkers = [walk(url, addresses, i, rounds * len(PAGES)) for i in range(viewers)]
         sent, *walked = await asyncio.gather(
             _send(browser, url, upload, kind), *walkers, return_exceptions=True
         )
@@ -441,7 +441,6 @@ def main() -> None:
         for problem in sorted({p for v in views for p in v.problems})[:10]:
             print(f"- {problem}")
         if later is not None and args.browser_viewers:
-            began = time.time()
             times, errors, later_s = asyncio.run(
                 browsers_during_upload(
                     url,

@@ -94,17 +94,14 @@ def _problems(message: Any) -> list[str]:
     return []
 
 
-async def walk(
-    url: str, pages: list[str], start: int, steps: int, pause: float = 0.0
-) -> list[PageView]:
+async def walk(url: str, pages: list[str], start: int, steps: int) -> list[PageView]:
     """One viewer opening the app and moving through `pages` (from `start`, `steps` pages),
-    reading each for `pause` seconds before the next."""
+    asking for the next as soon as one is received."""
     views: list[PageView] = []
     try:
         async with ViewerSession(url) as session:
             for step in range(steps):
                 views.append(await session.show(pages[(start + step) % len(pages)]))
-                await asyncio.sleep(pause)
     except Exception as exc:  # a session the server refused or dropped is an error seen
         views.append(PageView("(session)", float("nan"), [f"{type(exc).__name__}: {exc}"]))
     return views

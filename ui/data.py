@@ -109,8 +109,7 @@ def publishing(budget_s: float = 30.0) -> Iterator[None]:
     it was, from their caches, until the reads they made lately are made again from the new
     data (for at most `budget_s` seconds); then every page moves to it at once. Without
     this, every viewer's next page after an upload is cold, and all of them at once."""
-    before = current_data_version()
-    hold()
+    before = hold()
     try:
         yield
         if current_data_version() != before:

@@ -75,11 +75,13 @@ _held: list[tuple[int, int]] = []  # (the version shown, the holding thread)
 _PREPARING = threading.local()
 
 
-def hold() -> None:
-    """Keep pages on the data version they show now, until `release` (one per `hold`)."""
+def hold() -> int:
+    """Keep pages on the data version they show now, until `release` (one per `hold`): that
+    version."""
     with _HOLD:
         version = _held[0][0] if _held else current_data_version()
         _held.append((version, threading.get_ident()))
+        return version
 
 
 def release() -> None:

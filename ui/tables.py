@@ -54,8 +54,8 @@ def show_table(
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
         shareable_csv(
-            # a kept tuple of read-only rows as itself: its sharing is found by identity
-            shared if shared is not None else rows if isinstance(rows, tuple) else records,
+            # the rows as given (kept read-only rows are then found by identity)
+            shared if shared is not None else records if isinstance(rows, pd.DataFrame) else rows,
             counts=counts,
             ratios=ratios,
             threshold=threshold,
