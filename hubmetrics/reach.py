@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -10,7 +10,12 @@ from typing import Any, Literal
 from hubmetrics import store
 from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
 from hubmetrics.metrics import Filters, MetricValue, cold_spot_school_list
-from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
+from hubmetrics.metrics.breakdown import (
+    LISTED_SCHOOL_COLUMNS,
+    compute_metrics_by,
+    figures_by_listed_school,
+    metrics_by_groups,
+)
 from hubmetrics.metrics.years import year_label, year_of
 
 TERMS = ("autumn", "spring", "summer")
@@ -122,23 +127,19 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
     filter. Partner and age-band filters do not change which schools are listed (as they
     do not change state_schools).
     """
-    filters = filters or Filters()
-    per_school = metrics_by_groups(
-        con, year, filters, ("school_urn",), keys=("participations", "unique_participants")
+    schools = figures_by_listed_school(
+        con, year, filters, LISTED_SCHOOL_COLUMNS, ("participations", "unique_participants")
     )
-    out = []
-    for row in _listed_schools(con, filters):
-        figures = per_school.get((row[0],))
-        activities = (figures["participations"].rows or 0) if figures else 0
-        out.append(
-            _school(
-                row,
-                participations=_count(figures["participations"]) if figures else 0,
-                activities=activities,
-                children=_school_children(figures),
-            )
+    return [
+        SchoolReach(
+            urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, bool(state),
+            participations, rows, rows > 0, children,
         )
-    return out
+        for (
+            urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state,
+            rows, participations, children,
+        ) in schools
+    ]  # fmt: skip
 
 
 def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
@@ -228,11 +229,6 @@ def district_reach(schools: Sequence[SchoolReach]) -> list[DistrictReach]:
             )
         )
     return out
-
-
-def _school_children(figures: Mapping[str, MetricValue] | None) -> int | None:
-    value = figures["unique_participants"].value if figures else None
-    return value if isinstance(value, int) else None
 
 
 def cold_spots(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:

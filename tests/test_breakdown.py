@@ -21,7 +21,12 @@ from hubmetrics import store
 from hubmetrics.batches import rollback
 from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, GENRES, LEVELS
 from hubmetrics.metrics import METRICS, Filters, cold_spot_school_list, compute_metrics
-from hubmetrics.metrics.breakdown import DIMENSIONS, compute_metrics_by
+from hubmetrics.metrics.breakdown import (
+    DIMENSIONS,
+    compute_metrics_by,
+    figures_by_listed_school,
+    metrics_by_groups,
+)
 from hubmetrics.reach import (
     Term,
     cold_spots,
@@ -253,6 +258,47 @@ def test_generated_school_reach_agrees_with_the_engine(generated):
         assert sum(s.participations for s in reach) == at_schools
 
 
+def check_school_reach_is_the_engine_school_by_school(con, year: str, filters: Filters) -> int:
+    """Each listed school's figures equal the engine's for that school's group; returns how
+    many schools have their children counted."""
+    engine = {
+        key[0]: (v["participations"].value, v["participations"].rows or 0,
+                 v["unique_participants"].value)
+        for key, v in metrics_by_groups(
+            con, year, filters, ("school_urn",), keys=("participations", "unique_participants")
+        ).items()
+        if key[0] is not None
+    }  # fmt: skip
+    reach = school_reach(con, year, filters)
+    assert set(engine) <= {s.urn for s in reach}
+    for s in reach:
+        assert (s.participations, s.activities, s.children) == engine.get(s.urn, (0, 0, None))
+        assert s.engaged == (s.activities > 0)
+    return sum(s.children is not None for s in reach)
+
+
+def test_generated_school_reach_is_the_engine_school_by_school(generated):
+    for year in ("2023/24", "2024/25", "2025/26"):
+        for filters in (
+            Filters(),
+            Filters(partner_id="P1"),
+            Filters(local_authority=NORTH),
+            Filters(age_band="ks2"),
+        ):
+            assert check_school_reach_is_the_engine_school_by_school(generated, year, filters) == 0
+
+
+def test_figures_by_listed_school_takes_only_counts_and_list_columns(generated):
+    with pytest.raises(ValueError, match="not a count"):
+        figures_by_listed_school(generated, "2024/25", None, ("urn",), ("fsm_share",))
+    with pytest.raises(ValueError, match="not a count"):
+        figures_by_listed_school(generated, "2024/25", None, ("urn",), ("state_schools",))
+    with pytest.raises(ValueError, match="no column 'urn; DROP'"):
+        figures_by_listed_school(generated, "2024/25", None, ("urn; DROP",), ("participations",))
+    rows = figures_by_listed_school(generated, "2024/25", None, ("urn",), ("participations",))
+    assert [r[0] for r in rows] == [s.urn for s in school_reach(generated, "2024/25")]
+
+
 # --- the demo --------------------------------------------------------------------------------
 
 
@@ -264,6 +310,13 @@ def test_demo_groups_equal_the_engine_and_partition(demo):
         check_equal_to_filtered_engine(demo, year, Filters(partner_id="NMPAT"), "age_band")
         for by in DIMENSIONS:
             check_partition(demo, year, Filters(), by)
+
+
+def test_demo_school_reach_is_the_engine_school_by_school(demo):
+    # The demo's partners send participant records: schools' children are counted.
+    for filters in (Filters(), Filters(partner_id="NMPAT"), Filters(local_authority=NORTH)):
+        assert check_school_reach_is_the_engine_school_by_school(demo, "2025/26", filters) > 0
+    assert check_school_reach_is_the_engine_school_by_school(demo, "2024/25", Filters()) >= 0
 
 
 def test_demo_returns_missing_are_the_three_the_demo_says(demo):

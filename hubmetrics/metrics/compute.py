@@ -285,6 +285,27 @@ def _activity_totals_by(
     """The activity aggregates of the registry (those `wanted`) by academic year and the
     groups of `dims`, in one query; with no dims, by academic year alone (the engine's own
     figures)."""
+    sql, params = activity_totals_sql(filters, dims, lo, hi, wanted)
+    result = cur.execute(sql, params)
+    columns_out = [d[0] for d in result.description]
+    names = [f"g{i}" for i in range(len(dims))]
+    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
+    for row in result.fetchall():
+        record = dict(zip(columns_out, row, strict=True))
+        key = tuple(record[n] for n in names)
+        out[(int(record["ay"]), key)] = record
+    return out
+
+
+def activity_totals_sql(
+    filters: Filters,
+    dims: tuple[str, ...],
+    lo: date | None,
+    hi: date | None,
+    wanted: Needs = EVERYTHING,
+) -> tuple[str, list[Any]]:
+    """The query behind `_activity_totals_by` and its parameters: one row per academic year
+    `ay` and group (`g0`, `g1`…), with `rows` and the registry's activity aggregates."""
     where, params = _activity_where(filters, lo, hi)
     names = [f"g{i}" for i in range(len(dims))]
     select_groups = "".join(
@@ -314,14 +335,7 @@ def _activity_totals_by(
             SELECT {by}, count(*) AS rows{columns} FROM scope GROUP BY {by}
         ){_genre_summary(by, same) if wanted.genres else " SELECT * FROM totals"}
     """  # noqa: S608 - safe: identifiers from fixed maps and the registry; values are params
-    result = cur.execute(sql, params)
-    columns_out = [d[0] for d in result.description]
-    out: dict[tuple[int, tuple[GroupKey, ...]], dict[str, Any]] = {}
-    for row in result.fetchall():
-        record = dict(zip(columns_out, row, strict=True))
-        key = tuple(record[n] for n in names)
-        out[(int(record["ay"]), key)] = record
-    return out
+    return sql, params
 
 
 def _genre_summary(by: str, same: str) -> str:

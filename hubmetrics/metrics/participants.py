@@ -106,18 +106,32 @@ def participant_totals_by(
     """
     if not parts:
         return {}
-    children, params = _children_sql(filters, hi, groups, lo)
-    names = [f"g{i}" for i in range(len(groups))]
-    by = ", ".join(["ay", *names])
-    columns = ", ".join(f"coalesce({expr}, 0) AS {name}" for name, expr in parts)
-    sql = f"WITH {children} SELECT {by}, {columns} FROM marked GROUP BY {by}"  # noqa: S608 - safe: registry SQL
+    sql, params = participant_totals_sql(filters, groups, hi, parts, lo)
     result = cur.execute(sql, params)
     out_names = [d[0] for d in result.description]
+    names = [f"g{i}" for i in range(len(groups))]
     out: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
     for row in result.fetchall():
         record = dict(zip(out_names, row, strict=True))
         out[(int(record["ay"]), tuple(record[n] for n in names))] = record
     return out
+
+
+def participant_totals_sql(
+    filters: Filters,
+    groups: Sequence[str],
+    hi: date | None,
+    parts: Sequence[tuple[str, str]] = PARTICIPANT_PARTS,
+    lo: date | None = None,
+) -> tuple[str, list[Any]]:
+    """The query behind `participant_totals_by` and its parameters: one row per academic
+    year `ay` and group (`g0`, `g1`…), with the aggregates in `parts` (at least one)."""
+    children, params = _children_sql(filters, hi, groups, lo)
+    names = [f"g{i}" for i in range(len(groups))]
+    by = ", ".join(["ay", *names])
+    columns = ", ".join(f"coalesce({expr}, 0) AS {name}" for name, expr in parts)
+    sql = f"WITH {children} SELECT {by}, {columns} FROM marked GROUP BY {by}"  # noqa: S608 - safe: registry SQL
+    return sql, params
 
 
 def has_records(con: Any) -> bool:
