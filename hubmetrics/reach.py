@@ -8,10 +8,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from hubmetrics import store
-from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
+from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, SCHOOLS
 from hubmetrics.metrics import Filters, MetricValue, cold_spot_school_list
 from hubmetrics.metrics.breakdown import (
-    LISTED_SCHOOL_COLUMNS,
     compute_metrics_by,
     figures_by_listed_school,
     metrics_by_groups,
@@ -120,6 +119,10 @@ class PartnerContribution:
 # --- schools -----------------------------------------------------------------------------
 
 
+# The schools list's columns a SchoolReach holds, in the order of its first fields.
+_LISTED = tuple(c for c in SCHOOLS.column_names if c not in ("send_percent", "imd_decile", "rural"))
+
+
 def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[SchoolReach]:
     """Every school of the current list (of the local authority, when filtered), by name.
 
@@ -128,18 +131,13 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
     do not change state_schools).
     """
     schools = figures_by_listed_school(
-        con, year, filters, LISTED_SCHOOL_COLUMNS, ("participations", "unique_participants")
+        con, year, filters, _LISTED, ("participations", "unique_participants")
     )
+    # Each row: the list's columns, then the activity rows, participations and children.
     return [
-        SchoolReach(
-            urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, bool(state),
-            participations, rows, rows > 0, children,
-        )
-        for (
-            urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state,
-            rows, participations, children,
-        ) in schools
-    ]  # fmt: skip
+        _school(row[:-3], activities=row[-3], participations=row[-2], children=row[-1])
+        for row in schools
+    ]
 
 
 def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
@@ -147,11 +145,7 @@ def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
     where, params = "TRUE", []
     if filters.local_authority is not None:
         where, params = "local_authority = ?", [filters.local_authority]
-    sql = f"""
-        SELECT urn, name, phase, local_authority, district, postcode, latitude, longitude,
-               pupils, fsm_percent, state_funded
-        FROM schools WHERE {where} ORDER BY name, urn
-    """  # noqa: S608 - safe: fixed clause; the value is a parameter
+    sql = f"SELECT {', '.join(_LISTED)} FROM schools WHERE {where} ORDER BY name, urn"  # noqa: S608 - safe: fixed columns and clause; the value is a parameter
     with con.cursor() as cur:
         return cur.execute(sql, params).fetchall()
 
@@ -159,24 +153,11 @@ def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
 def _school(
     row: tuple[Any, ...], *, participations: int, activities: int, children: int | None
 ) -> SchoolReach:
-    urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state = row
+    urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, state = row  # `_LISTED`
     return SchoolReach(
-        urn=urn,
-        name=name,
-        phase=phase,
-        local_authority=la,
-        district=district,
-        postcode=postcode,
-        latitude=lat,
-        longitude=lon,
-        pupils=pupils,
-        fsm_percent=fsm,
-        state_funded=bool(state),
-        participations=participations,
-        activities=activities,
-        engaged=activities > 0,
-        children=children,
-    )
+        urn, name, phase, la, district, postcode, lat, lon, pupils, fsm, bool(state),
+        participations, activities, activities > 0, children,
+    )  # fmt: skip
 
 
 # A map of more schools than this shows each district instead (a county hub has a few

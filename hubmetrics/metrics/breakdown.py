@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from hubmetrics import store
-from hubmetrics.contract import AGE_BANDS
+from hubmetrics.contract import AGE_BANDS, SCHOOLS
 from hubmetrics.metrics.compute import (
     ACTIVITY_GROUP,
     PARTICIPANT_GROUP,
@@ -155,22 +155,6 @@ def metrics_by_groups(
     return out
 
 
-# The schools list's columns that `figures_by_listed_school` can return.
-LISTED_SCHOOL_COLUMNS = (
-    "urn",
-    "name",
-    "phase",
-    "local_authority",
-    "district",
-    "postcode",
-    "latitude",
-    "longitude",
-    "pupils",
-    "fsm_percent",
-    "state_funded",
-)
-
-
 def figures_by_listed_school(
     con: Any,
     year: str,
@@ -190,7 +174,7 @@ def figures_by_listed_school(
     """
     filters = filters or Filters()
     columns, chosen = tuple(columns), [metric(k) for k in keys]
-    unknown = [c for c in columns if c not in LISTED_SCHOOL_COLUMNS]
+    unknown = [c for c in columns if c not in SCHOOLS.column_names]
     if unknown:
         raise ValueError(f"The schools list has no column {', '.join(map(repr, unknown))}.")
     for m in chosen:
