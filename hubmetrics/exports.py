@@ -36,8 +36,7 @@ def table_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise_formula(str(h)) for h in header])
-    for cells in table:
-        writer.writerow([_cell(value) for value in cells])
+    writer.writerows([_cell(value) for value in cells] for cells in table)
     return BOM + out.getvalue()
 
 
@@ -56,12 +55,7 @@ def suppress_rows(
 
 
 def _header(rows: Sequence[Mapping[str, object]]) -> list[str]:
-    header: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in header:
-                header.append(key)
-    return header
+    return list(dict.fromkeys(key for row in rows for key in row))
 
 
 def _suppressed(
@@ -97,6 +91,8 @@ def _suppress(
 
 
 def _count(value: object, column: int) -> int | None:
+    if type(value) is int:  # nearly every cell: the checks below are for the rest
+        return value
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -111,6 +107,11 @@ def _count(value: object, column: int) -> int | None:
 
 
 def _cell(value: object) -> object:
+    kind = type(value)
+    if kind is int or kind is float:  # nearly every number (bool is neither)
+        return value
+    if kind is str:
+        return neutralise_formula(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -99,7 +99,7 @@ def suppress_table_with_totals(
     """
     _check_threshold(threshold)
     grid = _plan(cells, row_totals, column_totals)
-    hidden = {k for k, v in enumerate(grid.values) if v is not None and is_small(v, threshold)}
+    hidden = {k for k, v in enumerate(grid.values) if v is not None and 0 < v <= threshold}
     _protect(grid, hidden)
     shown: list[Cell] = [SUPPRESSED if k in hidden else v for k, v in enumerate(grid.values)]
     n_rows, n_cols = grid.shape
@@ -131,27 +131,27 @@ def _plan(cells: Sequence[Sequence[int | None]], rows_on: bool, columns_on: bool
     body = [list(row) for row in cells]
     n_rows = len(body)
     n_cols = len(body[0]) if body else 0
-    for row in body:
-        if len(row) != n_cols:
-            raise ValueError("Every row of the table must have the same number of cells.")
-        for value in row:
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError(f"A table to suppress holds whole counts, not {value!r}.")
-            if value is not None and value < 0:
-                raise ValueError(f"A count cannot be negative ({value}).")
+    if any(len(row) != n_cols for row in body):
+        raise ValueError("Every row of the table must have the same number of cells.")
     values: list[int | None] = [v for row in body for v in row]
+    for value in values:
+        if value is not None and (type(value) is not int or value < 0):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"A table to suppress holds whole counts, not {value!r}.")
+            if value < 0:
+                raise ValueError(f"A count cannot be negative ({value}).")
     lines: list[_Line] = []
     row_total: list[int] = []
     column_total: list[int] = []
     if rows_on:
         for r in range(n_rows):
-            parts = tuple(r * n_cols + c for c in range(n_cols))
+            parts = tuple(range(r * n_cols, (r + 1) * n_cols))
             row_total.append(len(values))
             values.append(_total(values, parts))
             lines.append(_Line(row_total[-1], parts))
     if columns_on:
         for c in range(n_cols):
-            parts = tuple(r * n_cols + c for r in range(n_rows))
+            parts = tuple(range(c, n_rows * n_cols, n_cols))
             column_total.append(len(values))
             values.append(_total(values, parts))
             lines.append(_Line(column_total[-1], parts))

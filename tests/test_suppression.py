@@ -173,6 +173,8 @@ def test_empty_and_ragged_tables() -> None:
         suppress_table([[-1]])
     with pytest.raises(ValueError, match="whole counts"):
         suppress_table([[1.5]])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="whole counts"):
+        suppress_table([[3, True]])  # type: ignore[list-item]
 
 
 def test_not_recorded_cells_stay_none() -> None:
