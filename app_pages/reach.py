@@ -254,15 +254,15 @@ def schools_map(year: str, filters: Filters) -> None:
     st.subheader("Schools reached")
     schools = data.school_reach(year, filters)
     with_children, rows = data.school_rows(year, filters)
-    # Each school's participations as the person may see them (the table below hides them
-    # the same way): a hidden one is drawn at the smallest size and read as [c].
     counts = ["Participations", "Individual children"] if with_children else ["Participations"]
-    shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=counts)}
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
     by_district = len(placed) > reach_lib.SCHOOL_MAP_LIMIT
     if by_district:
         fig, title = _district_figure(data.district_reach(year, filters))
     else:
+        # Each school's participations as the person may see them (the table below hides
+        # them the same way): a hidden one is drawn at the smallest size and read as [c].
+        shown = {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=counts)}
         fig, title = (
             _school_figure(placed, shown),
             "Schools: engaged (circles, sized by participations) and cold spots (×)",

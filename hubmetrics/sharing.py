@@ -44,14 +44,16 @@ def shareable_rows(
     counts: Sequence[str] = (),
     ratios: Mapping[str, Sequence[str]] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    at_most: int | None = None,
 ) -> list[dict[str, object]]:
     """The same rows as `shareable_csv` writes, as rows (small numbers as `[c]`); fresh
-    dicts each time, the caller's to change."""
+    dicts each time, the caller's to change. With `at_most`, only the first that many
+    (hidden as in the whole table)."""
     table = _table_key(rows)
     if table is None:
-        return _rows(rows, counts, ratios or {}, threshold)
+        return _rows(rows, counts, ratios or {}, threshold)[:at_most]
     kept = _kept_rows(table, tuple(counts), _ratios_key(ratios), threshold)
-    return [dict(row) for row in kept]
+    return [dict(row) for row in kept[:at_most]]
 
 
 def forget_tables() -> None:
@@ -144,7 +146,9 @@ def _ratios_hidden(
     rows: Sequence[Mapping[str, object]],
     ratios: Mapping[str, Sequence[str]],
     threshold: int,
-) -> list[dict[str, object]]:
+) -> Sequence[Mapping[str, object]]:
+    if not ratios:  # nothing to hide: the rows are only read from here on
+        return rows
     return [
         {
             column: SUPPRESSED

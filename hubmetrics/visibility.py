@@ -90,18 +90,24 @@ def rows_for(
     threshold: int = DEFAULT_THRESHOLD,
     partner_id: str | None = None,
     partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
+    at_most: int | None = None,
 ) -> list[dict[str, object]]:
     """A table as `person` may see it: as is, or with small counts (and the cells that would
     give them away, and ratios made from them) hidden exactly as a shared download hides them.
 
     `partner_id` is the partner the whole table is about (None: the whole hub). `partner_of`
     says whose a row is, for a table of partners: a partner then sees its own row in full and
-    the other rows suppressed among themselves.
+    the other rows suppressed among themselves. With `at_most`, only the first that many rows
+    (hidden as in the whole table), fresh dicts like the rest.
     """
     if sees_in_full(person, partner_id):
-        return [dict(r) for r in rows]
+        return [dict(r) for r in rows[:at_most]]
     if partner_of is None:
-        return shareable_rows(rows, counts=counts, ratios=ratios, threshold=threshold)
+        return shareable_rows(
+            rows, counts=counts, ratios=ratios, threshold=threshold, at_most=at_most
+        )
     others = [r for r in rows if not sees_in_full(person, partner_of(r))]
     hidden = iter(shareable_rows(others, counts=counts, ratios=ratios, threshold=threshold))
-    return [dict(r) if sees_in_full(person, partner_of(r)) else next(hidden) for r in rows]
+    return [dict(r) if sees_in_full(person, partner_of(r)) else next(hidden) for r in rows][
+        :at_most
+    ]

@@ -127,3 +127,25 @@ def test_a_partner_sees_its_own_row_in_full_and_the_others_suppressed() -> None:
 def test_a_partner_sees_a_table_about_itself_in_full() -> None:
     assert shown(PARTNER, partner_id="ROCK-NN") == [list(r.values()) for r in TABLE]
     assert shown(PARTNER, partner_id="NMPAT") == shown(VIEWER)
+
+
+def test_the_first_rows_are_hidden_as_in_the_whole_table() -> None:
+    # KETT-CHORAL's 50 is hidden because of its own small FSM, NN-JAZZ's 60 because of the
+    # partner's view of the others: cut to the first rows, each row is as in the whole table.
+    for person, kwargs in (
+        (STAFF, {}),
+        (VIEWER, {}),
+        (PARTNER, {"partner_of": lambda r: r["Partner"]}),
+    ):
+        whole = shown(person, **kwargs)
+        for n in (0, 1, 3, 4, 9):
+            assert shown(person, at_most=n, **kwargs) == whole[:n]
+        assert shown(person, at_most=None, **kwargs) == whole
+    assert shown(VIEWER, at_most=3)[2] == ["KETT-CHORAL", "[c]", "[c]", "[c]"]
+    # Fresh dicts: the caller may change them without changing the table or what is kept.
+    first = rows_for(STAFF, TABLE, at_most=1)[0]
+    first["Participations"] = 0
+    assert TABLE[0]["Participations"] == 120
+    hidden = rows_for(VIEWER, TABLE, counts=COUNTS, ratios=RATIOS, at_most=2)
+    hidden[1]["Partner"] = "changed"
+    assert shown(VIEWER)[1][0] == "ROCK-NN"

@@ -75,8 +75,10 @@ def rows(
     counts: Sequence[str] = (),
     ratios: Mapping[str, Sequence[str]] | None = None,
     partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
+    at_most: int | None = None,
 ) -> list[dict[str, object]]:
-    """A table as the person may see it (what a shared download would show, for a viewer)."""
+    """A table as the person may see it (what a shared download would show, for a viewer);
+    with `at_most`, its first that many rows."""
     return rows_for(
         person(),
         records,
@@ -85,6 +87,7 @@ def rows(
         threshold=threshold(),
         partner_id=view_partner(),
         partner_of=partner_of,
+        at_most=at_most,
     )
 
 

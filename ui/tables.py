@@ -40,7 +40,7 @@ def show_table(
     dataframe_args.setdefault("hide_index", True)
     cut = at_most if at_most is not None and len(records) > at_most else None
     # Suppression is decided on the whole table, then cut: the cut must not change it.
-    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of)[:cut]
+    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of, at_most=cut)
     if any(v == SUPPRESSED for r in shown for v in r.values()):
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
     else:  # `shown` is the rows as they are, as plain dicts (kept rows may be read-only)
