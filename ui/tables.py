@@ -34,7 +34,7 @@ def show_table(
     them, as [c]); a partner sees its own figures in full (`partner_of` says whose a row
     is). The download is always the shareable one, made from `shared` when given (rows
     with text that must not leave the hub, say). With `at_most`, the page shows that many
-    rows and says so; the download has them all.
+    rows and says so; the download has them all, made once the person asks for it.
     """
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     dataframe_args.setdefault("hide_index", True)
@@ -49,6 +49,18 @@ def show_table(
     if cut is not None:
         st.caption(f"The first {cut:,} of {len(records):,} rows; the download below has every row.")
     if not records:
+        return
+    if cut is not None and not st.session_state.get(_wanted(key)):
+        # A table too long to show whole (every school nationally) is a file of a megabyte
+        # or more: made when asked for, not on every run of the page.
+        st.button(
+            f"Prepare a download of all {len(records):,} rows (CSV, small numbers hidden)",
+            key=f"{key}_prepare",
+            icon=":material/download:",
+            type="tertiary",
+            on_click=_want,
+            args=(key,),
+        )
         return
     threshold = data.goals().suppression_threshold
     st.download_button(
@@ -68,6 +80,15 @@ def show_table(
         on_click=audit_download,
         args=(f"table {file_name}",),
     )
+
+
+def _wanted(key: str) -> str:
+    return f"{key}_download_wanted"
+
+
+def _want(key: str) -> None:
+    """The person asked for the long table's download: kept for the session."""
+    st.session_state[_wanted(key)] = True
 
 
 def _show_hidden(

@@ -146,6 +146,21 @@ def test_more_schools_than_a_map_can_show_are_drawn_by_district(
     # The page shows as many rows as the limit, and says the download has them all.
     assert list(table(at, "Reached")["URN"]) == [reach[0].urn]
     assert any(f"The first 1 of {len(reach):,} rows" in c.value for c in at.caption)
+    # Its file is made when asked for (a megabyte nationally), then offered for the session.
+    downloads = lambda: [b.key for b in at.get("download_button")]  # noqa: E731
+    assert "schools_map_table_csv" not in downloads()
+    assert "age_band_table_csv" in downloads()  # a short table's file is there at once
+    prepare = at.button(key="schools_map_table_prepare")
+    assert (
+        prepare.label
+        == f"Prepare a download of all {len(reach):,} rows (CSV, small numbers hidden)"
+    )
+    prepare.click().run()
+    assert not at.exception
+    assert "schools_map_table_csv" in downloads()
+    assert not [b for b in at.button if b.key == "schools_map_table_prepare"]
+    at.run()  # and stays offered
+    assert "schools_map_table_csv" in downloads()
 
 
 def test_district_reach_adds_up_its_schools() -> None:
