@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
@@ -74,7 +74,9 @@ def apply_batch(
             if first is not None:
                 replaced_sql += " AND r.start_date BETWEEN ? AND ?"
                 replaced_params += [first, last]
-    replaced_row = cur.execute(replaced_sql, replaced_params).fetchone()
+                if not _current_rows_between(cur, table, batch_id, first, last):
+                    replaced_sql = ""  # a new term or year: nothing it could replace
+    replaced_row = cur.execute(replaced_sql, replaced_params).fetchone() if replaced_sql else None
     replaced = int(replaced_row[0]) if replaced_row else 0
 
     batch_partner = partner_id
@@ -118,3 +120,17 @@ def apply_batch(
             ],
         )
     return replaced
+
+
+def _current_rows_between(
+    cur: Connection, table: str, batch_id: int, first: date, last: date
+) -> bool:
+    """Whether any current row of another batch starts between `first` and `last` (read from
+    the blocks of those dates alone: matching a new year's rows against none took a tenth
+    of its load nationally)."""
+    row = cur.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE start_date BETWEEN ? AND ? "  # safe: fixed
+        "AND batch_id <> ? AND replaced_by IS NULL)",
+        [first, last, batch_id],
+    ).fetchone()
+    return bool(row and row[0])
