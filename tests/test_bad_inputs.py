@@ -17,11 +17,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hub_fixture import ACTIVITIES_CSV, ACTIVITIES_HEADER, load_text, snapshot
+from hub_fixture import ACTIVITIES_HEADER, snapshot
 
 from hubmetrics import store
 from hubmetrics.batches import original_file
-from hubmetrics.ingest import LoadResult, check_file, load_file, reading
+from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.problems import PROBLEM_CSV_HEADER, problems_csv
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -576,75 +576,3 @@ def test_a_fractional_upload_limit_is_stated_as_set(
     result = load_file(loaded_db, "activities", _over_the_limit())
     assert not result.accepted
     assert "0.5 MB" in result.errors[0].message
-
-
-# --- the quick read and the careful one ---------------------------------------------------
-
-
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, bool]]:
-    """(parallel, rejects kept) of every read of a file into the row table."""
-    calls: list[tuple[bool, bool]] = []
-    real = reading._read_csv
-
-    def spy(*args: object) -> None:
-        calls.append((bool(args[6]), bool(args[8])))
-        real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(reading, "_read_csv", spy)
-    return calls
-
-
-def test_a_clean_file_is_read_once_without_a_record_of_rejected_lines(
-    hub_db: store.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reads = _reads(monkeypatch)
-    result = load_text(hub_db, "activities", ACTIVITIES_CSV)
-    assert result.accepted and result.rows == 3
-    assert reads == [(True, False)]
-
-
-@pytest.mark.parametrize("crlf", [False, True])
-def test_a_line_duckdb_rejects_sends_the_file_to_the_careful_read(
-    hub_db: store.Connection, monkeypatch: pytest.MonkeyPatch, crlf: bool
-) -> None:
-    # Line 3 has one cell too many: a quick read drops it unseen, so the file is read again
-    # keeping DuckDB's rejects, which name it; nothing of the first read is kept.
-    lines = ACTIVITIES_CSV.splitlines()
-    lines[2] += ",extra"
-    text = ("\r\n" if crlf else "\n").join(lines) + ("\r\n" if crlf else "\n")
-    before = snapshot(hub_db)
-    reads = _reads(monkeypatch)
-    result = load_text(hub_db, "activities", text)
-    assert reads == [(True, False), (True, True)]
-    assert not result.accepted
-    assert [(p.line, p.column) for p in result.errors] == [(3, None)]
-    assert "more cells than the header" in result.errors[0].message
-    assert snapshot(hub_db) == before
-
-
-def test_a_carriage_return_inside_a_name_is_read_carefully(
-    hub_db: store.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # DuckDB's parallel reader gives up on it: read again single-threaded, keeping rejects.
-    lines = ACTIVITIES_CSV.splitlines()
-    lines[1] = lines[1].replace("Year 4 violins", '"Year 4\rviolins"')
-    reads = _reads(monkeypatch)
-    result = load_text(hub_db, "activities", "\n".join(lines) + "\n")
-    assert reads[0] == (True, False) and reads[-1] == (False, True)
-    assert result.accepted and result.rows == 3
-
-
-@pytest.mark.parametrize(
-    ("data", "lone"),
-    [
-        (b"h\na\nb\n", False),
-        (b"h\r\na\r\nb\r\n", False),
-        (b"h\r\na\rb\r\n", True),
-        (b"h\na\r", True),
-    ],
-)
-def test_a_quick_read_is_not_trusted_with_a_lone_carriage_return(data: bytes, lone: bool) -> None:
-    # Where a row may end without a line ending, rows cannot be matched to lines.
-    layout = reading._Layout(data)
-    layout.run()
-    assert layout.lone_cr is lone

@@ -16,7 +16,6 @@ from hubmetrics.contract import file_kind
 from hubmetrics.ingest import validate
 from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
 from hubmetrics.ingest.reading import (
-    NeedsCarefulRead,
     NeedsSingleThread,
     UnreadableFile,
     decode,
@@ -229,28 +228,20 @@ def _in_transaction(
 ) -> None:
     """Write the rows under a new batch, check them there, and commit only a clean load.
 
-    A check (`keep` None) always rolls back. The file is first read quickly (see
-    `read_raw`'s `careful`); a file where a line may have been rejected is read again,
-    carefully, in a new transaction, and so is a file DuckDB's parallel reader gives up on,
-    single-threaded.
+    A check (`keep` None) always rolls back. DuckDB's parallel reader gives up on a few odd
+    files; those are read again, single-threaded, in a new transaction.
     """
     found = (list(result.errors), list(result.warnings))
-    attempts = [(True, False)]  # (parallel, careful)
-    while attempts:
-        parallel, careful = attempts.pop()
+    for parallel in (True, False):
         result.errors, result.warnings = list(found[0]), list(found[1])
         try:
             with store.write_transaction(con, cur):
-                _write_and_check(
-                    cur, upload, partner_id, result, preview_rows, keep, parallel, careful
-                )
+                _write_and_check(cur, upload, partner_id, result, preview_rows, keep, parallel)
                 if keep is None or result.errors:
                     raise _Refused
             return
-        except NeedsCarefulRead:
-            attempts = [(parallel, True)]
         except NeedsSingleThread:
-            attempts = [(False, True)] if parallel else []
+            continue
         except _Refused:
             return
         except UnreadableFile as exc:
@@ -266,7 +257,6 @@ def _write_and_check(
     preview_rows: int,
     keep: _Keep | None,
     parallel: bool,
-    careful: bool,
 ) -> None:
     staged = upload.staged
     batch_id = new_batch_id(cur)
@@ -291,7 +281,6 @@ def _write_and_check(
             params,
             into=into,
             parallel=parallel,
-            careful=careful,
         )
         result.errors += raw.problems
         validate.check_view(cur, staged, raw.table)

@@ -47,11 +47,6 @@ class NeedsSingleThread(Exception):
     single-threaded, in a new transaction."""
 
 
-class NeedsCarefulRead(Exception):
-    """A quick read of this file (no record of rejected lines kept) may have dropped a line:
-    read it again, keeping DuckDB's rejects, in a new transaction."""
-
-
 class UnreadableFile(Exception):
     """The file cannot be read as CSV text at all."""
 
@@ -192,7 +187,6 @@ def read_raw(
     *,
     into: tuple[str, int] | None = None,
     parallel: bool = True,
-    careful: bool = True,
 ) -> RawFile:
     """Read `source` (UTF-8) through `query` (a SELECT over `{source}`, the file's cells) into
     temp table `{table}_read`, or with `into` = (row table, batch id) straight into that table,
@@ -204,18 +198,10 @@ def read_raw(
     DuckDB's parallel reader gives up on raises NeedsSingleThread: roll back and call again
     with parallel=False.
 
-    With `careful` False (only with `into`), DuckDB keeps no record of the lines it rejects,
-    which makes a national file's read a few hundredths of a second quicker. A rejected line
-    is a line missing from the rows read, so the read is kept only when every line after
-    the header gave exactly one row; otherwise NeedsCarefulRead is raised: roll back and
-    read again carefully, which names the lines.
-
     The file's cells are c0..cN (VARCHAR) for `query` to use. `text_bytes` are the file's
     UTF-8 bytes, used only to turn DuckDB's byte positions into line numbers. Structural
     problems (too many cells, broken quotes) come back as Problems.
     """
-    if not careful and into is None:
-        raise ValueError("Only a read into a row table can skip the record of rejected lines.")
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
     # Counting lines is plain Python over the bytes; it runs while DuckDB (which releases
@@ -223,7 +209,7 @@ def read_raw(
     layout = _Layout(text_bytes)
     layout.start()
     try:
-        _read_csv(con, source, table, columns, query, params, parallel, into, careful)
+        _read_csv(con, source, table, columns, query, params, parallel, into)
     except duckdb.Error as exc:
         if into is not None and parallel:
             layout.join()
@@ -237,7 +223,7 @@ def read_raw(
         con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
         try:
-            _read_csv(con, source, table, columns, query, params, False, None, True)
+            _read_csv(con, source, table, columns, query, params, False, None)
         except duckdb.Error as exc2:
             layout.join()
             raise _unreadable(text_bytes, exc2) from None
@@ -250,14 +236,12 @@ def read_raw(
             f"CREATE TEMP VIEW {table}_rows AS SELECT rowid AS rid, * EXCLUDE (batch_id, "  # safe: generated
             f"replaced_by) FROM {into[0]} WHERE batch_id = {int(into[1])}"
         )
-    reject_rows = []
-    if careful:
-        reject_rows = con.execute(
-            f"SELECT byte_position, error_type::VARCHAR, csv_line FROM {rejects} "  # safe: generated
-            "ORDER BY byte_position LIMIT 10001"
-        ).fetchall()
-        con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
-        con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
+    reject_rows = con.execute(
+        f"SELECT byte_position, error_type::VARCHAR, csv_line FROM {rejects} "  # safe: generated
+        "ORDER BY byte_position LIMIT 10001"
+    ).fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
+    con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
 
     # DuckDB names the line where a broken record went wrong; a person wants the line where
     # that record starts, which the exact numbering below knows.
@@ -283,9 +267,6 @@ def read_raw(
     ).fetchone()
     rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
     layout.join()
-    one_row_a_line = not layout.blank_lines and not layout.lone_cr and layout.lines == rows + 1
-    if not careful and not one_row_a_line:
-        raise NeedsCarefulRead
     simple = not reject_rows and not layout.blank_lines and layout.lines == rows + 1
     if simple:
         # One record per physical line: the record's position gives its line. Row ids are
@@ -308,7 +289,6 @@ def _read_csv(
     params: Sequence[object],
     parallel: bool,
     into: tuple[str, int] | None,
-    rejects: bool,
 ) -> None:
     target = (
         f"CREATE TEMP TABLE {table}_read AS" if into is None else f"INSERT INTO {into[0]} BY NAME"
@@ -316,13 +296,8 @@ def _read_csv(
     cells = (
         f"read_csv(?, header = true, columns = {{{columns}}}, delim = ',', quote = '\"', "
         "escape = '\"', null_padding = true, auto_detect = false, ignore_errors = true, "
-        + (
-            f"store_rejects = true, rejects_table = '{table}_rejects', "
-            f"rejects_scan = '{table}_scans', "
-            if rejects
-            else ""
-        )
-        + f"max_line_size = {MAX_LINE_BYTES}, "
+        f"store_rejects = true, rejects_table = '{table}_rejects', "
+        f"rejects_scan = '{table}_scans', max_line_size = {MAX_LINE_BYTES}, "
         f"parallel = {'true' if parallel else 'false'})"
     )
     sql = f"{target} " + query.replace("{source}", cells)
@@ -334,14 +309,12 @@ class _Layout(threading.Thread):
 
     def __init__(self, text_bytes: bytes) -> None:
         super().__init__(daemon=True)
-        self.text_bytes, self.lines, self.blank_lines, self.lone_cr = text_bytes, 0, True, True
+        self.text_bytes, self.lines, self.blank_lines = text_bytes, 0, True
 
     def run(self) -> None:
         data = self.text_bytes
         self.lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         self.blank_lines = data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
-        # A carriage return not before a line feed may end a row where no line ends.
-        self.lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
 
 
 def _unreadable(text_bytes: bytes, exc: duckdb.Error) -> UnreadableFile:
