@@ -110,11 +110,13 @@ _IDENTITY_LOCK = threading.Lock()
 
 
 def _table_key(rows: Sequence[Mapping[str, object]]) -> _Table | None:
-    frozen = isinstance(rows, tuple) and all(isinstance(r, MappingProxyType) for r in rows)
+    # Only frozen tables are kept by identity, so the same object found there is one: its
+    # rows need not be looked through again on every run.
     with _IDENTITY_LOCK:
-        known = _BY_IDENTITY.get(id(rows)) if frozen else None
+        known = _BY_IDENTITY.get(id(rows))
     if known is not None and known[0] is rows:
         return known[1]
+    frozen = isinstance(rows, tuple) and all(isinstance(r, MappingProxyType) for r in rows)
     try:
         table = _Kept(tuple(row.items()) for row in rows)
     except TypeError:
