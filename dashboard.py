@@ -6,13 +6,13 @@ import time
 
 import streamlit as st
 
-import ui.theme  # noqa: F401  (registers the plotly template every chart uses)
+import hubmetrics.app.theme  # noqa: F401  (registers the plotly template every chart uses)
 from hubmetrics import store
-from ui import auth
-from ui.filters import sidebar_view
-from ui.page import VIEW_KEY
-from ui.pages import FIGURES, navigation, only
-from ui.state import collect_garbage_now_and_then, connection, record_run
+from hubmetrics.app import auth
+from hubmetrics.app.filters import sidebar_view
+from hubmetrics.app.navigation import FIGURES, navigation, only
+from hubmetrics.app.state import collect_garbage_now_and_then, connection, record_run
+from hubmetrics.app.view import VIEW_KEY
 
 started = time.perf_counter()
 st.set_page_config(

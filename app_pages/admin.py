@@ -6,14 +6,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from hubmetrics import accounts, audit, config
-from hubmetrics.access import ROLE_LABELS, ROLES, Person
-from hubmetrics.actions import replace_goals
-from hubmetrics.goals import GoalsFileError
-from ui import data
-from ui.auth import audit_download, mode, require
-from ui.page import header
-from ui.state import connection
+from hubmetrics import config
+from hubmetrics.app import cached
+from hubmetrics.app.auth import audit_download, mode, require
+from hubmetrics.app.state import connection
+from hubmetrics.app.view import header
+from hubmetrics.metrics.goals import GoalsFileError
+from hubmetrics.people import accounts, audit
+from hubmetrics.people.access import ROLE_LABELS, ROLES, Person
+from hubmetrics.people.actions import replace_goals
 
 SHOWN_EVENTS = 500  # the page shows the latest; the download has them all
 ANY = "Any"
@@ -43,12 +44,14 @@ def people(person: Person) -> None:
     )
     if not found:
         st.info("No accounts yet: add the first one below.")
-    partners = data.filter_options()["partners"]
+    partners = cached.filter_options()["partners"]
     left, right = st.columns(2)
     with left.form("admin_add", clear_on_submit=True):
         st.markdown("**Add an account**")
         email = st.text_input("Email address", key="admin_add_email")
-        role = st.selectbox("Role", ROLES, key="admin_add_role", format_func=ROLE_LABELS.get)
+        role = st.selectbox(
+            "Role", ROLES, key="admin_add_role", format_func=ROLE_LABELS.__getitem__
+        )
         partner = st.selectbox(
             "Partner (for a partner account)", ["", *partners], key="admin_add_partner"
         )
@@ -59,7 +62,7 @@ def people(person: Person) -> None:
             if password_mode
             else None
         )
-        if st.form_submit_button("Add", type="primary"):
+        if st.form_submit_button("Add", type="primary") and role is not None:
             _done(
                 lambda: accounts.add(
                     con, email, role, partner or None, by=person, password=password or None
@@ -72,11 +75,13 @@ def people(person: Person) -> None:
     with right.form("admin_change"):
         st.markdown("**Change a role**")
         who = st.selectbox("Account", emails, key="admin_change_email")
-        role = st.selectbox("New role", ROLES, key="admin_change_role", format_func=ROLE_LABELS.get)
+        role = st.selectbox(
+            "New role", ROLES, key="admin_change_role", format_func=ROLE_LABELS.__getitem__
+        )
         partner = st.selectbox(
             "Partner (for a partner account)", ["", *partners], key="admin_change_partner"
         )
-        if st.form_submit_button("Change"):
+        if st.form_submit_button("Change") and who is not None and role is not None:
             _done(
                 lambda: accounts.set_role(con, who, role, partner or None, by=person),
                 f"{who} is now {ROLE_LABELS[role].lower()}.",

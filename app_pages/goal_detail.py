@@ -5,17 +5,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics.app import cached, figures
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import require
+from hubmetrics.app.children import children_beside
+from hubmetrics.app.filters import AGE_BAND_LABELS
+from hubmetrics.app.goals_view import comparison, headline
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.theme import PARITY, show, styled
+from hubmetrics.app.view import current_view, header
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics.trajectory import trajectory
-from ui import data, figures
-from ui import format as fmt
-from ui.auth import require
-from ui.children import children_beside
-from ui.filters import AGE_BAND_LABELS
-from ui.goals_view import comparison, headline
-from ui.page import current_view, header
-from ui.tables import show_table
-from ui.theme import PARITY, show, styled
 
 require("figures")
 
@@ -33,7 +33,7 @@ if not view.year:
     st.info("No activity returns are loaded yet.")
     st.stop()
 
-goals = data.goals().goals
+goals = cached.goals().goals
 numbers = [g.number for g in goals]
 wanted = st.query_params.get("goal")
 if "goal_choice" not in st.session_state:
@@ -48,7 +48,7 @@ number = st.selectbox(
 )
 st.query_params["goal"] = str(number)
 goal = next(g for g in goals if g.number == number)
-result = next(r for r in data.goal_results(view.year, view.filters) if r.number == number)
+result = next(r for r in cached.goal_results(view.year, view.filters) if r.number == number)
 
 for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     key = outcome.metric
@@ -61,7 +61,7 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
         st.caption(line)
     if outcome.note:
         st.caption(outcome.note)
-    if (children := children_beside(data.metrics(view.year, outcome.filters), key)) is not None:
+    if (children := children_beside(cached.metrics(view.year, outcome.filters), key)) is not None:
         st.caption(children)
 
     scope = outcome.filters
@@ -69,7 +69,7 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     # other figure is published one by one, from the counts it was made from.
     counted = definition.unit == "count"
     history = (
-        [(y, v.value) for y, v in data.metric_trend(key, scope)]
+        [(y, v.value) for y, v in cached.metric_trend(key, scope)]
         if counted
         else figures.trend(key, scope)
     )
@@ -113,8 +113,8 @@ for indicator, outcome in zip(goal.indicators, result.indicators, strict=True):
     )
 
     with st.expander("What explains it: by local authority and by age band"):
-        by_la = data.metrics_by(view.year, scope, "local_authority", [key])
-        by_band = data.metrics_by(view.year, scope, "age_band", [key])
+        by_la = cached.metrics_by(view.year, scope, "local_authority", [key])
+        by_band = cached.metrics_by(view.year, scope, "age_band", [key])
 
         rows = [
             {

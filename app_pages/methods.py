@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from hubmetrics import config
+from hubmetrics.app.auth import require
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.view import header
 from hubmetrics.metrics import METRICS
-from ui.auth import require
-from ui.page import header
-from ui.tables import show_table
 
 require("methods")
 header("Methods")

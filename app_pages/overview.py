@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, figures
-from ui import format as fmt
-from ui.auth import require
-from ui.children import children_beside
-from ui.goals_view import comparison, headline, label
-from ui.page import current_view, header
+from hubmetrics.app import cached, figures
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import require
+from hubmetrics.app.children import children_beside
+from hubmetrics.app.goals_view import comparison, headline, label
+from hubmetrics.app.view import current_view, header
 
 require("figures")
 view = current_view()
@@ -18,16 +18,16 @@ if not view.year:
     st.info("No activity returns are loaded yet. Start with the Upload page.")
     st.stop()
 
-coverage = data.coverage(view.year)
+coverage = cached.coverage(view.year)
 last = fmt.long_date(coverage.last_upload) if coverage.last_upload else "never"
 st.markdown(
     f"The figures for **{view.year}** stand on **{coverage.returns:,} termly returns** from "
     f"**{coverage.partners_returned} of {coverage.partners_known} partners**; the last upload "
-    f"was on **{last}**. Figures are as at {fmt.long_date(data.as_of())}."
+    f"was on **{last}**. Figures are as at {fmt.long_date(cached.as_of())}."
 )
 
-values = data.metrics(view.year, view.filters)
-results = data.goal_results(view.year, view.filters)
+values = cached.metrics(view.year, view.filters)
+results = cached.goal_results(view.year, view.filters)
 columns = st.columns(3)
 for index, goal in enumerate(results):
     with columns[index % 3].container(border=True, key=f"goal_card_{goal.number}"):

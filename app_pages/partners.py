@@ -8,16 +8,16 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from hubmetrics import reach as reach_lib
+from hubmetrics.app import cached, figures
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import require
+from hubmetrics.app.filters import AGE_BAND_LABELS, View
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.theme import ENGAGED, show, styled
+from hubmetrics.app.view import current_view, header
 from hubmetrics.contract import AGE_BANDS
-from hubmetrics.reach import PartnerContribution
-from ui import data, figures
-from ui import format as fmt
-from ui.auth import require
-from ui.filters import AGE_BAND_LABELS, View
-from ui.page import current_view, header
-from ui.tables import show_table
-from ui.theme import ENGAGED, show, styled
+from hubmetrics.metrics import reach as reach_lib
+from hubmetrics.metrics.reach import PartnerContribution
 
 RETURN_WORDS = {
     "received": "✓ Received",
@@ -42,7 +42,7 @@ def page() -> None:
     if not view.year:
         st.info("No activity returns are loaded yet. Start with the Upload page.")
         return
-    partners = data.partner_contributions(view.year, view.filters)
+    partners = cached.partner_contributions(view.year, view.filters)
     if not partners:
         st.info("No partners are loaded yet. Load the partners list on the Upload page.")
         return
@@ -80,7 +80,7 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
             "terms before it."
         )
     st.caption(
-        f"As at {_date(data.as_of())}, whatever year and filters are chosen. A return for a "
+        f"As at {_date(cached.as_of())}, whatever year and filters are chosen. A return for a "
         "term has arrived when the partner has at least one activity starting in that term. "
         "A partner is expected to send one when it had activities in any of the three terms "
         "before; both the term in progress and the term before it are checked. A partner that "

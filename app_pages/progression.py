@@ -6,18 +6,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics.app import cached, figures
+from hubmetrics.app.auth import require
+from hubmetrics.app.children import children_beside
+from hubmetrics.app.filters import View
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.theme import OKABE_ITO, show
+from hubmetrics.app.view import current_view, header
+from hubmetrics.disclosure.suppression import suppress_count, suppress_ratio
 from hubmetrics.metrics import METRICS, MetricValue
 from hubmetrics.metrics.demographics import DIMENSIONS, Profile
 from hubmetrics.metrics.formatting import format_published
-from hubmetrics.pathways import Sankey, cohort_sankey, funnel_rows
-from hubmetrics.suppression import suppress_count, suppress_ratio
-from ui import data, figures
-from ui.auth import require
-from ui.children import children_beside
-from ui.filters import View
-from ui.page import current_view, header
-from ui.tables import show_table
-from ui.theme import OKABE_ITO, show
+from hubmetrics.metrics.pathways import Sankey, cohort_sankey, funnel_rows
 
 STAGE_COLOURS = {
     "wcet": OKABE_ITO[4],
@@ -36,7 +36,7 @@ def page() -> None:
     if not view.year:
         st.info("No activity returns are loaded yet. Start with the Upload page.")
         return
-    if not data.has_records():
+    if not cached.has_records():
         st.info(
             "No participant records are loaded yet. Partners with a pupil database can send "
             "pseudonymised records of individual children (see the guide *Pseudonymising "
@@ -49,7 +49,7 @@ def page() -> None:
     threshold: int | None = (
         None if figures.in_full(view.filters.partner_id) else figures.threshold()
     )
-    key_figures(data.metrics(view.year, view.filters), threshold)
+    key_figures(cached.metrics(view.year, view.filters), threshold)
     pathways(view, threshold)
     profile(view, threshold)
 
@@ -82,7 +82,7 @@ def pathways(view: View, threshold: int | None) -> None:
         "still take part, and how many reached tuition, an ensemble or choir, and an advanced "
         "group; a child in both tuition and an ensemble counts in both."
     )
-    progression = data.progression(view.filters)
+    progression = cached.progression(view.filters)
     cohorts = sorted({s.cohort for s in progression.steps})
     if not cohorts:
         st.info("No cohort has a later year with records yet in this selection.")
@@ -107,7 +107,7 @@ def pathways(view: View, threshold: int | None) -> None:
 
 def profile(view: View, threshold: int | None) -> None:
     st.subheader(f"Who the children are, {view.year}")
-    result = data.children_profile(view.year, view.filters, threshold)
+    result = cached.children_profile(view.year, view.filters, threshold)
     st.markdown(
         f"**{format_published('participations', result.children)} individual children** "
         "with a record, set against the area's pupils. Each child counts once, with their "

@@ -9,18 +9,18 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
-from hubmetrics import reach as reach_lib
+from hubmetrics.app import cached, figures
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import require
+from hubmetrics.app.children import CHILDREN, children_beside
+from hubmetrics.app.filters import AGE_BAND_LABELS
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.theme import COLD_SPOT, ENGAGED, PARITY, kept, show, styled
+from hubmetrics.app.view import current_view, header
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import METRICS, Filters, MetricValue
-from hubmetrics.reach import SchoolReach
-from ui import data, figures
-from ui import format as fmt
-from ui.auth import require
-from ui.children import CHILDREN, children_beside
-from ui.filters import AGE_BAND_LABELS
-from ui.page import current_view, header
-from ui.tables import show_table
-from ui.theme import COLD_SPOT, ENGAGED, PARITY, kept, show, styled
+from hubmetrics.metrics import reach as reach_lib
+from hubmetrics.metrics.reach import SchoolReach
 
 # The groups whose share of participants is set against the area's (looked-after: no baseline).
 GROUPS = (
@@ -48,7 +48,7 @@ def page() -> None:
     if not view.year:
         st.info("No activity returns are loaded yet. Start with the Upload page.")
         return
-    values = data.metrics(view.year, view.filters)
+    values = cached.metrics(view.year, view.filters)
     if not values["participations"].rows:
         st.info(f"No activities for {view.describe()}. Choose another year or fewer filters.")
         return
@@ -178,7 +178,7 @@ AREA_FIGURES = (
 
 def by_area(year: str, filters: Filters, by: str, title: str) -> None:
     st.subheader(f"By {title.lower()}")
-    groups = data.metrics_by(year, filters, by, AREA_FIGURES)
+    groups = cached.metrics_by(year, filters, by, AREA_FIGURES)
     rows = []
     for group, values in groups.items():
         if group is None and not values["participations"].rows:
@@ -252,13 +252,13 @@ def by_area(year: str, filters: Filters, by: str, title: str) -> None:
 
 def schools_map(year: str, filters: Filters) -> None:
     st.subheader("Schools reached")
-    schools = data.school_reach(year, filters)
-    with_children, rows = data.school_rows(year, filters)
+    schools = cached.school_reach(year, filters)
+    with_children, rows = cached.school_rows(year, filters)
     counts = ["Participations", "Individual children"] if with_children else ["Participations"]
     placed = [s for s in schools if s.latitude is not None and s.longitude is not None]
     by_district = len(placed) > reach_lib.SCHOOL_MAP_LIMIT
     if by_district:
-        fig, title = _district_figure(data.district_reach(year, filters))
+        fig, title = _district_figure(cached.district_reach(year, filters))
     else:
         # Each school's participations as the person may see them (the table below hides
         # them the same way): a hidden one is drawn at the smallest size and read as [c].
@@ -325,7 +325,7 @@ def schools_map(year: str, filters: Filters) -> None:
         )
 
 
-def _school_figure(placed: Sequence[SchoolReach], shown: dict[int, object]) -> go.Figure:
+def _school_figure(placed: Sequence[SchoolReach], shown: dict[object, object]) -> go.Figure:
     """Each school a point: engaged ones sized by participations, cold spots and independents."""
     engaged = [s for s in placed if s.state_funded and s.engaged]
     cold = [s for s in placed if s.cold_spot]

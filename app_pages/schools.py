@@ -6,17 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from hubmetrics.app import cached
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import audit_download, require
+from hubmetrics.app.filters import View
+from hubmetrics.app.tables import show_table
+from hubmetrics.app.theme import COLD_SPOT, ENGAGED, show, styled
+from hubmetrics.app.view import current_view, header
 from hubmetrics.contract import PHASE_LABELS
-from hubmetrics.exports import table_csv
+from hubmetrics.disclosure.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
-from hubmetrics.reach import SchoolReach, search_schools
-from ui import data
-from ui import format as fmt
-from ui.auth import audit_download, require
-from ui.filters import View
-from ui.page import current_view, header
-from ui.tables import show_table
-from ui.theme import COLD_SPOT, ENGAGED, show, styled
+from hubmetrics.metrics.reach import SchoolReach, search_schools
 
 COUNT = st.column_config.NumberColumn(format="%,d")
 PERCENT = st.column_config.NumberColumn(format="%.1f%%")
@@ -39,7 +39,7 @@ def page() -> None:
     if not view.year:
         st.info("No activity returns are loaded yet. Start with the Upload page.")
         return
-    values = data.metrics(view.year, view.filters)
+    values = cached.metrics(view.year, view.filters)
     if not values["state_schools"].value:
         st.info("There are no state-funded schools in the schools list for this selection.")
         return
@@ -77,7 +77,7 @@ COVERAGE_FIGURES = ("state_schools", "schools_engaged", "cold_spot_schools", "sc
 
 def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
     st.subheader(f"Coverage by {title.lower()}")
-    groups = data.metrics_by(year, filters, by, COVERAGE_FIGURES)
+    groups = cached.metrics_by(year, filters, by, COVERAGE_FIGURES)
     if by == "phase":  # the phases in the order children go through them
         order = list(PHASE_LABELS)
         groups = dict(
@@ -165,7 +165,7 @@ def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
 
 def cold_spot_list(view: View) -> None:
     st.subheader("Cold spots")
-    every = data.cold_spots(view.year, view.filters)
+    every = cached.cold_spots(view.year, view.filters)
     if not every:
         st.success(
             f"No cold spots: every state-funded school had an activity in {view.describe()}.",

@@ -7,16 +7,16 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
-from hubmetrics.access import PARTNER_KINDS, Scope, scope
-from hubmetrics.actions import check_as, load_as
+from hubmetrics.app import cached
+from hubmetrics.app import format as fmt
+from hubmetrics.app.auth import require
+from hubmetrics.app.state import connection
+from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
+from hubmetrics.contract.problems import problems_csv
 from hubmetrics.ingest import LoadResult
-from hubmetrics.problems import problems_csv
-from ui import data
-from ui import format as fmt
-from ui.auth import require
-from ui.page import header
-from ui.state import connection
+from hubmetrics.people.access import PARTNER_KINDS, Scope, scope
+from hubmetrics.people.actions import check_as, load_as
 
 person = require("upload")
 own_partner_only = scope(person, "upload") is Scope.OWN
@@ -68,7 +68,7 @@ if own_partner_only:
 elif file_kind(kind).partner_named:
     named = "(the file has a partner_id column)"
     choice = right.selectbox(
-        "Whose return is it?", [named, *data.filter_options()["partners"]], key="upload_partner"
+        "Whose return is it?", [named, *cached.filter_options()["partners"]], key="upload_partner"
     )
     partner_id = None if choice == named else choice
 if kind == "participants":
@@ -90,7 +90,7 @@ if uploaded is None:
 
 content = uploaded.getvalue()
 shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
-check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, data.data_version())
+check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, cached.data_version())
 the_file = (connection(), person, kind, content)  # checked, then loaded
 if st.session_state.get("upload_check_key") != check_key:
     with st.status(
@@ -148,7 +148,7 @@ st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
 if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):
     # Pages show the data as it was until their figures are ready from the new data too.
-    with st.spinner("Loading, then making the pages ready…"), data.publishing():
+    with st.spinner("Loading, then making the pages ready…"), cached.publishing():
         loaded = load_as(
             *the_file,
             file_name=uploaded.name,

@@ -28,8 +28,8 @@ from hubmetrics.contract import (
     LEVELS,
     PARTICIPANTS,
 )
+from hubmetrics.disclosure.pseudonymise import pseudonym
 from hubmetrics.ingest import load_file
-from hubmetrics.pseudonymise import pseudonym
 
 PARTNERS = [f"P{i:02d}" for i in range(20)]
 URNS = list(range(900001, 900301))

@@ -34,7 +34,7 @@ from app_server import running_app  # noqa: E402
 from national import SYNTHETIC_NOTE, LoadTiming, generate, load_all  # noqa: E402
 from viewers import PageView, walk  # noqa: E402
 
-from ui.pages import PAGES as PAGE_SPECS  # noqa: E402
+from hubmetrics.app.navigation import PAGES as PAGE_SPECS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -115,17 +115,17 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
     from streamlit import config as streamlit_config
     from streamlit.testing.v1 import AppTest
 
-    import ui.data
-    import ui.state
-    from hubmetrics.sharing import forget_tables
+    import hubmetrics.app.cached
+    import hubmetrics.app.state
+    from hubmetrics.disclosure.sharing import forget_tables
 
     os.environ["HUBMETRICS_DB"] = str(database)
     os.environ.pop("HUBMETRICS_AUTH", None)
     # The benchmark is the local operator: `none` sign-in on a loopback address.
     streamlit_config.set_option("server.address", "127.0.0.1")
     spent = [0.0]
-    real_database = ui.state.database
-    ui.state.database = lambda path: _TimedCursor(real_database(path), spent)  # type: ignore[assignment]
+    real_database = hubmetrics.app.state.database
+    hubmetrics.app.state.database = lambda path: _TimedCursor(real_database(path), spent)  # type: ignore[assignment]
     runs = []
     try:
         for page in PAGES:
@@ -134,7 +134,7 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
                 at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
                 at.run()
                 at.switch_page(f"app_pages/{page}.py")
-                ui.data.forget_figures()
+                hubmetrics.app.cached.forget_figures()
                 forget_tables()
                 spent[0] = 0.0
                 started = time.perf_counter()
@@ -155,7 +155,7 @@ def time_pages(database: Path, repeat: int = 3) -> list[PageRun]:
                 )
             )
     finally:
-        ui.state.database = real_database  # type: ignore[assignment]
+        hubmetrics.app.state.database = real_database  # type: ignore[assignment]
         st.cache_resource.clear()
     return runs
 

@@ -1,0 +1,1 @@
+"""hubmetrics: a reach-and-goals dashboard for England's music education hubs."""

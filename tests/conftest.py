@@ -45,7 +45,7 @@ def _no_env_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database, built once for the whole test run (about 25 seconds)."""
-    from hubmetrics.demo_db import build_demo
+    from hubmetrics.demo.build import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     con = store.connect(path)

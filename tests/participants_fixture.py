@@ -8,7 +8,7 @@ from pathlib import Path
 from hub_fixture import load_text
 
 from hubmetrics import store
-from hubmetrics.pseudonymise import pseudonym
+from hubmetrics.disclosure.pseudonymise import pseudonym
 
 KEY = bytes.fromhex("5eed" * 16)
 NORTH, WEST = "North Northamptonshire", "West Northamptonshire"

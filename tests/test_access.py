@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubmetrics.access import (
+from hubmetrics.people.access import (
     ACTIONS,
     PERMISSIONS,
     ROLES,

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from hubmetrics import accounts, audit, store
-from hubmetrics.access import Person, local_operator
-from hubmetrics.accounts import AccountError
+from hubmetrics import store
+from hubmetrics.people import accounts, audit
+from hubmetrics.people.access import Person, local_operator
+from hubmetrics.people.accounts import AccountError
 
 PASSWORD = "correct horse battery staple"
 OPERATOR = local_operator("tester")

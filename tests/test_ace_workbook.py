@@ -14,8 +14,8 @@ from participants_fixture import build_cohort
 
 from hubmetrics import store
 from hubmetrics.cli import main
-from hubmetrics.goals import load_goals
 from hubmetrics.metrics import METRICS, Filters, compute_metrics
+from hubmetrics.metrics.goals import load_goals
 from hubmetrics.reports.ace import SHEETS, write_ace_workbook
 
 YEAR = "2025/26"

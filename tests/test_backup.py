@@ -16,8 +16,8 @@ import pytest
 from hub_fixture import ACTIVITIES_HEADER, load_text, snapshot
 
 from hubmetrics import cli, store
-from hubmetrics.backup import MANIFEST, BackupError, backup, restore
-from hubmetrics.batches import rollback
+from hubmetrics.ingest.batches import rollback
+from hubmetrics.store.backup import MANIFEST, BackupError, backup, restore
 
 CORRECTION = ACTIVITIES_HEADER + "\nNMPAT,A1,Year 4 violins,wcet,,,2025-09-08,,900001,,ks2,29\n"
 

@@ -20,9 +20,9 @@ import pytest
 from hub_fixture import ACTIVITIES_HEADER, snapshot
 
 from hubmetrics import store
-from hubmetrics.batches import original_file
+from hubmetrics.contract.problems import PROBLEM_CSV_HEADER, problems_csv
 from hubmetrics.ingest import LoadResult, check_file, load_file
-from hubmetrics.problems import PROBLEM_CSV_HEADER, problems_csv
+from hubmetrics.ingest.batches import original_file
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 GENERATOR = CORPUS / "make_corpus.py"

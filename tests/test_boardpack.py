@@ -13,12 +13,12 @@ from hub_fixture import ACTIVITIES_HEADER, load_text
 
 from hubmetrics import store
 from hubmetrics.cli import main
-from hubmetrics.goals import Goals, load_goals
+from hubmetrics.disclosure.suppression import SUPPRESSED
 from hubmetrics.metrics import Filters, compute_metrics
 from hubmetrics.metrics.formatting import format_value
+from hubmetrics.metrics.goals import Goals, load_goals
 from hubmetrics.metrics.status import evaluate_goals
 from hubmetrics.reports.boardpack import HUB_NAME, STATUS_WORDS, write_board_pack
-from hubmetrics.suppression import SUPPRESSED
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
@@ -297,7 +297,7 @@ def test_demo_pack_figures_equal_the_engines(demo_path: Path, demo_pack: tuple[P
 
 
 def test_demo_pack_lists_missing_returns(demo_path: Path, demo_pack: tuple[Path, str]) -> None:
-    from hubmetrics.reach import partner_contributions
+    from hubmetrics.metrics.reach import partner_contributions
 
     _, text = demo_pack
     returns = text[text.index("Partners' returns") :]

@@ -18,8 +18,8 @@ from metrics_fixture import (
 )
 
 from hubmetrics import store
-from hubmetrics.batches import rollback
 from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, GENRES, LEVELS
+from hubmetrics.ingest.batches import rollback
 from hubmetrics.metrics import METRICS, Filters, cold_spot_school_list, compute_metrics
 from hubmetrics.metrics.breakdown import (
     DIMENSIONS,
@@ -27,7 +27,7 @@ from hubmetrics.metrics.breakdown import (
     figures_by_listed_school,
     metrics_by_groups,
 )
-from hubmetrics.reach import (
+from hubmetrics.metrics.reach import (
     Term,
     cold_spots,
     partner_contributions,
@@ -535,7 +535,7 @@ def test_terms():
 
 
 def _school(urn: int, name: str, district: str | None, postcode: str | None):
-    from hubmetrics.reach import SchoolReach
+    from hubmetrics.metrics.reach import SchoolReach
 
     return SchoolReach(
         urn=urn,
@@ -561,7 +561,7 @@ def _school(urn: int, name: str, district: str | None, postcode: str | None):
 def test_returns_judged_from_recent_terms_agree_with_every_term(demo, as_of):
     """The returns read only the terms they are judged on; judged from every term a partner
     ever ran in (by the rules in partner_contributions' docstring), they are the same."""
-    from hubmetrics.reach import TERMS, Term, term_of
+    from hubmetrics.metrics.reach import TERMS, Term, term_of
 
     every: dict[str, set[Term]] = {}
     for pid, start, term in demo.execute(

@@ -8,11 +8,12 @@ import time
 from participants_fixture import build_cohort
 
 from hubmetrics import store
-from hubmetrics.batches import rollback
+from hubmetrics.ingest.batches import rollback
 from hubmetrics.metrics import Filters, compute_metrics, trend_metrics
 from hubmetrics.metrics import compute as compute_module
 from hubmetrics.metrics import summary as summary_module
-from hubmetrics.metrics.participants import participant_totals_by, progression, progression_rows
+from hubmetrics.metrics.participants import participant_totals_by, progression_rows
+from hubmetrics.metrics.pathways import progression
 from hubmetrics.metrics.summary import hub_children, kept_progression, refresh
 
 

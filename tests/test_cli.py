@@ -23,8 +23,8 @@ from test_bad_inputs import CORPUS, MANIFEST, Case
 
 from hubmetrics import config, store
 from hubmetrics.cli import main
+from hubmetrics.contract.problems import PROBLEM_CSV_HEADER
 from hubmetrics.ingest import check_file
-from hubmetrics.problems import PROBLEM_CSV_HEADER
 
 # ROCK-NN's row names a school that is not in the list: loaded, with one warning on line 4.
 ACTIVITIES_WITH_WARNING = ACTIVITIES_CSV.replace(",900002,", ",900099,")

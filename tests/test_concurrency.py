@@ -17,14 +17,14 @@ import pytest
 from hub_fixture import load_text, snapshot
 
 from hubmetrics import store
-from hubmetrics.batches import list_batches
-from hubmetrics.goals import load_goals
 from hubmetrics.ingest import load_file
-from hubmetrics.loaded import data_coverage, loaded_counts
+from hubmetrics.ingest.batches import list_batches
 from hubmetrics.metrics import Filters, compute, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
+from hubmetrics.metrics.coverage import data_coverage, loaded_counts
+from hubmetrics.metrics.goals import load_goals
+from hubmetrics.metrics.reach import cold_spots, partner_contributions, school_reach
 from hubmetrics.metrics.status import evaluate_goals
-from hubmetrics.reach import cold_spots, partner_contributions, school_reach
 
 YEAR = "2025/26"
 HEADER = "partner_id,activity_id,activity_name,activity_type,start_date,school_urn,age_band,participants\n"
@@ -183,7 +183,7 @@ def test_the_apps_data_version_is_safe_from_many_sessions_at_once(
     DuckDB connection refuses a second call while one runs)."""
     import streamlit as st
 
-    from ui import state
+    from hubmetrics.app import state
 
     path = store.database_path(busy_db)
     monkeypatch.setenv("HUBMETRICS_DB", str(path))

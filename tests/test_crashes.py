@@ -24,7 +24,7 @@ import pytest
 from crash_check import check_whole
 from hub_fixture import PARTNERS_CSV, SCHOOLS_CSV, load_text
 
-from hubmetrics import store
+from hubmetrics import config, store
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("HUBMETRICS_CRASH_RUNS", "40"))
@@ -173,7 +173,7 @@ def test_loads_killed_at_random_moments_leave_the_store_whole(
 
 
 def test_a_dead_loads_part_file_is_swept_but_not_a_live_one(database: Path) -> None:
-    folder = store.config.originals_dir(database)
+    folder = config.originals_dir(database)
     dead = folder / f"batch-{'a' * 32}.csv.999999999.part"
     old_style = folder / f"batch-{'b' * 32}.csv.part"
     live = folder / f"batch-{'c' * 32}.csv.{os.getpid()}.part"

@@ -13,8 +13,8 @@ import pytest
 
 from hubmetrics import contract
 from hubmetrics.config import DEMO_DIR, TEMPLATES_DIR
-from hubmetrics.demo import BREAKDOWNS as COUNTS
-from hubmetrics.demo import SYNTHETIC_NOTE, read_manifest, write_demo_files
+from hubmetrics.demo.generate import BREAKDOWNS as COUNTS
+from hubmetrics.demo.generate import SYNTHETIC_NOTE, read_manifest, write_demo_files
 
 SCHOOL_AGE = ("ks1", "ks2", "ks3", "ks4", "ks5")
 FILE_NAME = re.compile(
@@ -387,7 +387,7 @@ def test_the_templates_load_together(tmp_path: Path) -> None:
 
 def test_demo_loads_through_the_normal_ingestion(tmp_path: Path) -> None:
     from hubmetrics import store
-    from hubmetrics.demo_db import build_demo
+    from hubmetrics.demo.build import build_demo
 
     con = store.connect(tmp_path / "demo.duckdb")
     try:
@@ -414,7 +414,7 @@ def records() -> list[dict[str, str]]:
 def test_records_fill_the_lead_partners_recorded_activities(
     activities: list[dict[str, str]], records: list[dict[str, str]]
 ) -> None:
-    from hubmetrics.demo_participants import RECORDED_TYPES
+    from hubmetrics.demo.participants import RECORDED_TYPES
 
     per_activity = Counter((r["partner_id"], r["activity_id"], r["start_date"]) for r in records)
     recorded = {
@@ -435,7 +435,7 @@ def test_records_identify_nobody(records: list[dict[str, str]]) -> None:
 
 def test_the_demos_pathways_are_believable(demo) -> None:
     from hubmetrics.metrics import compute_metrics
-    from hubmetrics.metrics.participants import progression
+    from hubmetrics.metrics.pathways import progression
 
     for year in ("2024/25", "2025/26"):
         v = compute_metrics(demo, year)

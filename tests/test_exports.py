@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from hubmetrics.exports import BOM, table_csv
-from hubmetrics.suppression import SUPPRESSED
+from hubmetrics.disclosure.exports import BOM, table_csv
+from hubmetrics.disclosure.suppression import SUPPRESSED
 
 HOSTILE = [
     '=HYPERLINK("http://x","y")',

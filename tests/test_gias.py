@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from hubmetrics.contract import PHASES, SCHOOLS
+from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest.gias import HUB_COLUMNS, gias_to_hub_shape, is_gias_header
-from hubmetrics.problems import Problem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gias_extract.csv"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hubmetrics import config
-from hubmetrics.goals import GoalsFileError, load_goals, parse_goals
 from hubmetrics.metrics import METRIC_KEYS, Filters
+from hubmetrics.metrics.goals import GoalsFileError, load_goals, parse_goals
 
 GOOD = """
 [baselines]

@@ -9,8 +9,8 @@ import pytest
 from hub_fixture import ACTIVITIES_CSV, ACTIVITIES_HEADER, FIXTURES, load_text, snapshot
 
 from hubmetrics import store
+from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import check_file, load_file
-from hubmetrics.problems import Problem
 
 MINIMAL = "activity_id,activity_name,activity_type,start_date,age_band,participants\n"
 
@@ -80,7 +80,7 @@ def test_windows_1252_is_detected_and_kept_byte_for_byte(hub_db: store.Connectio
     assert one(hub_db, "SELECT activity_name FROM activities") == "Children’s café choir"
     name, stored = one(hub_db, "SELECT file_name FROM batch WHERE batch_id = ?", [3]), None
     assert name == "activities.csv"
-    from hubmetrics.batches import original_file
+    from hubmetrics.ingest.batches import original_file
 
     _, stored = original_file(hub_db, 3)
     assert stored.read_bytes() == data
@@ -349,7 +349,7 @@ def test_a_correction_replaces_the_row_and_keeps_history(loaded_db: store.Connec
 
 
 def test_original_file_is_kept_with_its_hash(loaded_db: store.Connection) -> None:
-    from hubmetrics.batches import original_file
+    from hubmetrics.ingest.batches import original_file
 
     sha = one(loaded_db, "SELECT sha256 FROM batches WHERE batch_id = 3")
     assert sha == hashlib.sha256(ACTIVITIES_CSV.encode()).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ui import theme
+from hubmetrics.app import theme
 
 
 def test_a_figure_is_built_once_for_the_same_data_and_again_for_other_data() -> None:

@@ -9,8 +9,8 @@ import pytest
 from metrics_fixture import NORTH, build_fixture
 
 from hubmetrics import config
+from hubmetrics.cli import metrics as metrics_cli
 from hubmetrics.metrics import METRIC_KEYS
-from hubmetrics.metrics.cli import add_metrics_command, run_metrics_command
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def default_goals(monkeypatch):
 def run(con, *argv: str) -> int:
     parser = argparse.ArgumentParser(prog="hubmetrics")
     sub = parser.add_subparsers(dest="command", required=True)
-    add_metrics_command(sub)
-    return run_metrics_command(con, parser.parse_args(["metrics", *argv]))
+    metrics_cli.add_commands(sub)
+    return metrics_cli.run_on(con, parser.parse_args(["metrics", *argv]))
 
 
 def test_json_shape_and_values(con, capsys):

@@ -220,7 +220,7 @@ def test_demo_invariants(demo):
 
 
 def test_default_goals_baselines_are_the_demo_figures(demo):
-    from hubmetrics.goals import load_goals
+    from hubmetrics.metrics.goals import load_goals
     from hubmetrics.metrics.status import evaluate_goals
 
     goals = load_goals(config.DEFAULT_GOALS)

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from metrics_fixture import NORTH, build_fixture
 
-from hubmetrics.goals import Baseline, Goals, parse_goals
 from hubmetrics.metrics import Filters, MetricValue
+from hubmetrics.metrics.goals import Baseline, Goals, parse_goals
 from hubmetrics.metrics.status import evaluate_goals, expected_value, has_data, status_of
 
 LINE = Baseline(100.0, "2023/24")

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from participants_fixture import NORTH, WEST, build_cohort, ref
 
-from hubmetrics.batches import rollback
-from hubmetrics.goals import parse_goals
+from hubmetrics.ingest.batches import rollback
 from hubmetrics.metrics import Filters, compute_metrics, trend_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
-from hubmetrics.metrics.participants import Flow, FunnelStep, has_records, progression
+from hubmetrics.metrics.goals import parse_goals
+from hubmetrics.metrics.participants import Flow, FunnelStep, has_records
+from hubmetrics.metrics.pathways import progression
 from hubmetrics.metrics.status import evaluate_goals
 
 GOAL_8 = """

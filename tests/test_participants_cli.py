@@ -9,7 +9,7 @@ import pytest
 from participants_fixture import build_cohort, records_csv, ref
 
 from hubmetrics.cli import main
-from hubmetrics.pseudonymise import pseudonym
+from hubmetrics.disclosure.pseudonymise import pseudonym
 
 HEADER = "participant_ref,activity_id,start_date,age_band,postcode_district\n"
 

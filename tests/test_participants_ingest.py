@@ -9,10 +9,10 @@ import pytest
 from hub_fixture import load_text, snapshot
 
 from hubmetrics import store
-from hubmetrics.batches import RollbackRefused, rollback
+from hubmetrics.contract.problems import Problem
+from hubmetrics.disclosure.pseudonymise import pseudonym
 from hubmetrics.ingest import check_file
-from hubmetrics.problems import Problem
-from hubmetrics.pseudonymise import pseudonym
+from hubmetrics.ingest.batches import RollbackRefused, rollback
 
 HEADER = (
     "participant_ref,partner_id,activity_id,start_date,age_band,sex,fsm,send,ehcp,lac,eal,"

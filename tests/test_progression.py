@@ -7,8 +7,7 @@ from participants_fixture import NORTH, build_cohort
 
 from hubmetrics.metrics import Filters
 from hubmetrics.metrics.demographics import area_shares, children_profile
-from hubmetrics.metrics.participants import progression
-from hubmetrics.pathways import cohort_sankey, funnel_rows
+from hubmetrics.metrics.pathways import cohort_sankey, funnel_rows, progression
 
 AREA = area_shares(
     {"female_share": 0.49, "ethnicity_white": 0.8, "ethnicity_black": 0.05}, 0.25, 0.16

@@ -16,7 +16,7 @@ from hub_fixture import load_text
 from hubmetrics import store
 from hubmetrics.cli import main
 from hubmetrics.contract import PSEUDONYM_RE
-from hubmetrics.pseudonymise import pseudonym, read_key
+from hubmetrics.disclosure.pseudonymise import pseudonym, read_key
 
 KEY_HEX = "00112233445566778899aabbccddeeff" * 2
 OTHER_HEX = "ffeeddccbbaa99887766554433221100" * 2

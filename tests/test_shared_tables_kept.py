@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hubmetrics import sharing
-from hubmetrics.sharing import forget_tables, shareable_csv, shareable_rows
+from hubmetrics.disclosure import sharing
+from hubmetrics.disclosure.sharing import forget_tables, shareable_csv, shareable_rows
 
 ROWS = [
     {"School": "Abbey (fictional)", "Participations": 3, "Children": 2},

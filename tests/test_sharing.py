@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hubmetrics.sharing import shareable_csv
+from hubmetrics.disclosure.sharing import shareable_csv
 
 
 def parse(text: str) -> list[list[str]]:

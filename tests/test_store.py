@@ -9,9 +9,9 @@ import pytest
 from hub_fixture import ACTIVITIES_HEADER, load_text, snapshot
 
 from hubmetrics import store
-from hubmetrics.batches import RollbackRefused, list_batches, rollback
 from hubmetrics.contract import ACTIVITIES, PARTNERS, SCHOOLS
-from hubmetrics.query import QueryRefused, run_query
+from hubmetrics.ingest.batches import RollbackRefused, list_batches, rollback
+from hubmetrics.store.query import QueryRefused, run_query
 
 CORRECTION = (
     ACTIVITIES_HEADER

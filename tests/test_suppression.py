@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubmetrics.suppression import (
+from hubmetrics.disclosure.suppression import (
     DEFAULT_THRESHOLD,
     SUPPRESSED,
     is_small,

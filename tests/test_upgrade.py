@@ -20,7 +20,7 @@ from crash_check import check_whole
 from hub_fixture import ACTIVITIES_HEADER, load_text
 
 from hubmetrics import store
-from hubmetrics.batches import rollback
+from hubmetrics.ingest.batches import rollback
 from hubmetrics.metrics import compute_metrics
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schema1"

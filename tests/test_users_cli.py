@@ -12,8 +12,9 @@ from hub_fixture import ACTIVITIES_HEADER, PARTNERS_CSV
 from test_access import TABLE
 from test_cli import run
 
-from hubmetrics import accounts, store
-from hubmetrics.access import ACTIONS, ROLES, local_operator
+from hubmetrics import store
+from hubmetrics.people import accounts
+from hubmetrics.people.access import ACTIONS, ROLES, local_operator
 
 PASSWORD = "correct horse battery staple"
 PEOPLE = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hubmetrics.access import Person
+from hubmetrics.disclosure.visibility import figure_for, published_metric, rows_for, share_behind
 from hubmetrics.metrics import MetricValue
-from hubmetrics.visibility import figure_for, published_metric, rows_for, share_behind
+from hubmetrics.people.access import Person
 
 VIEWER = Person("trustee@hub.example", "viewer")
 PARTNER = Person("ann@rock.example", "partner", "ROCK-NN")

@@ -22,7 +22,7 @@ import pyarrow as pa
 from pyproj import Transformer
 
 from hubmetrics.contract import PHASES
-from hubmetrics.problems import Problem
+from hubmetrics.contract.problems import Problem
 
 Connection = duckdb.DuckDBPyConnection
 

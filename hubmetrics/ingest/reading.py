@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from hubmetrics.problems import Problem
+from hubmetrics.contract.problems import Problem
 
 Connection = duckdb.DuckDBPyConnection
 

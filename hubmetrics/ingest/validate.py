@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,9 +16,10 @@ from hubmetrics.contract import (
     YES_VALUES,
     Column,
     FileKind,
+    normalise_header,
 )
+from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import gias
-from hubmetrics.problems import Problem
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -63,11 +63,6 @@ class Staged:
     warnings: list[Problem] = field(default_factory=list)
     more_errors: int = 0
     built: bool = False
-
-
-def normalise_header(name: str) -> str:
-    """Loose header matching: case, surrounding spaces, spaces or hyphens vs underscores."""
-    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
 
 
 def plan(header: Sequence[str], kind: FileKind, table: str) -> Staged:

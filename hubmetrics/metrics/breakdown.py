@@ -13,11 +13,11 @@ from hubmetrics.metrics.compute import (
     PARTICIPANT_GROUP,
     GroupKey,
     MetricValue,
-    _activity_totals_by,
-    _assemble,
-    _school_where,
+    activity_totals_by,
     activity_totals_sql,
+    assemble,
     children_from,
+    schools_in_scope,
 )
 from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.participants import participant_totals_by, participant_totals_sql
@@ -128,7 +128,7 @@ def metrics_by_groups(
         hi = max(first, min(hi, day_after(until)))
     child_groups = [PARTICIPANT_GROUP[d] for d in dims]
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _activity_totals_by(cur, filters, dims, lo, hi, wanted)
+        totals = activity_totals_by(cur, filters, dims, lo, hi, wanted)
         # The schools list's own figures, when a metric (or the list of groups) needs them: for
         # each of 20,000 schools they are a query of their own.
         needs_schools = include_schools or any(m.source == "schools" for m in wanted.metrics)
@@ -143,7 +143,7 @@ def metrics_by_groups(
     out: dict[tuple[GroupKey, ...], dict[str, MetricValue]] = {}
     for key in _ordered(dims, groups):
         school_row = schools.get(key[dims.index(school_dim)] if school_dim else None)
-        out[key] = _assemble(
+        out[key] = assemble(
             totals.get((start, key)),
             totals.get((start - 1, key)),
             school_row or _EMPTY_SCHOOLS,
@@ -196,7 +196,7 @@ def figures_by_listed_school(
         ctes.append(f"kids AS ({child_sql})")
         params += child_params
     figures = []
-    for m in chosen:  # the same rule as `_assemble`'s for each kind
+    for m in chosen:  # the same rule as `assemble`'s for each kind
         name = m.parts[0][0]  # safe: registry names
         if m.kind == "count":
             figures.append(f"coalesce(act.{name}, 0)")
@@ -232,7 +232,7 @@ def _grouped_school_totals(
     cur: Any, filters: Filters, dim: str | None
 ) -> dict[GroupKey, dict[str, Any]]:
     """compute.py's schools-list aggregates for each value of `dim` (or one row, keyed None)."""
-    where, params = _school_where(filters)
+    where, params = schools_in_scope(filters)
     columns = ", ".join(
         f"coalesce({expr}, 0) AS {name}"
         for name, expr in SCHOOL_PARTS  # safe: registry

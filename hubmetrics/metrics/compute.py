@@ -128,7 +128,7 @@ def compute_metrics(
     if whole_hub:
         settle(con)  # a recount of the kept children just after a write
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _by_year(_activity_totals_by(cur, filters, (), lo, hi, wanted))
+        totals = _by_year(activity_totals_by(cur, filters, (), lo, hi, wanted))
         schools = _school_totals(cur, filters)
         children = hub_children(cur) if whole_hub else None
         if children is None:
@@ -175,7 +175,7 @@ def trend_metrics(
     if filters.is_empty:
         settle(con)  # a recount of the kept children just after a write
     with store.read_transaction(con) as cur:  # one state of the data for every figure
-        totals = _by_year(_activity_totals_by(cur, filters, (), None, None))
+        totals = _by_year(activity_totals_by(cur, filters, (), None, None))
         schools = _school_totals(cur, filters)
         children = hub_children(cur) if filters.is_empty else None
         if children is None:
@@ -195,7 +195,7 @@ def _year(
 ) -> dict[str, MetricValue]:
     """Every metric (or those `wanted`) of the year starting in `start`, from the by-year
     aggregates."""
-    return _assemble(
+    return assemble(
         totals.get(start),
         totals.get(start - 1),
         schools,
@@ -226,7 +226,7 @@ def cold_spot_school_list(
     filters = filters or Filters()
     first, hi = year_bounds(parse_year(year))
     where, params = _activity_where(filters, first, hi)
-    school_where, school_params = _school_where(filters)
+    school_where, school_params = schools_in_scope(filters)
     sql = f"""
         SELECT s.urn, s.name, s.phase, s.local_authority, s.district, s.pupils, s.fsm_percent
         FROM schools s
@@ -253,7 +253,7 @@ def _activity_where(filters: Filters, lo: date | None, hi: date | None) -> tuple
     return scope_where(filters, lo, hi, "a")
 
 
-def _school_where(filters: Filters) -> tuple[str, list[Any]]:
+def schools_in_scope(filters: Filters) -> tuple[str, list[Any]]:
     if filters.local_authority is not None:
         return "s.state_funded AND s.local_authority = ?", [filters.local_authority]
     return "s.state_funded", []
@@ -274,7 +274,7 @@ def children_from(wanted: Needs, start: int) -> date | None:
     return year_bounds(start - 1 if wanted.child_history == "pair" else start)[0]
 
 
-def _activity_totals_by(
+def activity_totals_by(
     cur: Any,
     filters: Filters,
     dims: tuple[str, ...],
@@ -304,7 +304,7 @@ def activity_totals_sql(
     hi: date | None,
     wanted: Needs = EVERYTHING,
 ) -> tuple[str, list[Any]]:
-    """The query behind `_activity_totals_by` and its parameters: one row per academic year
+    """The query behind `activity_totals_by` and its parameters: one row per academic year
     `ay` and group (`g0`, `g1`…), with `rows` and the registry's activity aggregates."""
     where, params = _activity_where(filters, lo, hi)
     names = [f"g{i}" for i in range(len(dims))]
@@ -367,7 +367,7 @@ def _genre_summary(by: str, same: str) -> str:
 
 def _school_totals(cur: Any, filters: Filters) -> dict[str, Any]:
     """Every schools-list aggregate of the registry (state-funded schools of the area)."""
-    where, params = _school_where(filters)
+    where, params = schools_in_scope(filters)
     columns = ", ".join(
         f"coalesce({expr}, 0) AS {name}"
         for name, expr in SCHOOL_PARTS  # safe: registry
@@ -404,7 +404,7 @@ def _num(value: Any) -> Number:
     return int(value)
 
 
-def _assemble(
+def assemble(
     year_row: dict[str, Any] | None,
     prev_row: dict[str, Any] | None,
     school_row: dict[str, Any],

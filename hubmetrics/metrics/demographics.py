@@ -8,16 +8,16 @@ from datetime import date
 from typing import Any
 
 from hubmetrics.contract import ETHNICITY_GROUPS
-from hubmetrics.metrics.filters import Filters, scope_where
-from hubmetrics.metrics.participants import RECORDS_OF_ACTIVITIES
-from hubmetrics.metrics.registry import SCHOOL_AGE_BANDS, _in
-from hubmetrics.metrics.years import parse_year, year_bounds
-from hubmetrics.suppression import (
+from hubmetrics.disclosure.suppression import (
     SUPPRESSED,
     suppress_count,
     suppress_ratio,
     suppress_table_with_totals,
 )
+from hubmetrics.metrics.filters import Filters, scope_where
+from hubmetrics.metrics.participants import RECORDS_OF_ACTIVITIES
+from hubmetrics.metrics.registry import SCHOOL_AGE_BANDS, sql_list
+from hubmetrics.metrics.years import parse_year, year_bounds
 
 # The goals file's [baselines] the profile uses (each a share of the area's pupils, 0 to 1),
 # besides fsm and send, which come from the schools list.
@@ -154,7 +154,7 @@ def _area_share(dimension: str, group: str, area: Mapping[str, float | None]) ->
 
 def _ethnicity_case() -> str:
     whens = " ".join(
-        f"WHEN ethnicity IN {_in(codes)} THEN '{NOT_KNOWN if group == 'Not known' else group}'"
+        f"WHEN ethnicity IN {sql_list(codes)} THEN '{NOT_KNOWN if group == 'Not known' else group}'"
         for group, codes in ETHNICITY_GROUPS.items()
     )
     return f"CASE {whens} ELSE '{NOT_RECORDED}' END"
@@ -164,7 +164,7 @@ def _counts(
     con: Any, filters: Filters, lo: date, hi: date
 ) -> tuple[dict[tuple[str, str], int], int, int]:
     where, params = scope_where(filters, lo, hi, "p")
-    school_age = f"p.age_band IN {_in(SCHOOL_AGE_BANDS)}"
+    school_age = f"p.age_band IN {sql_list(SCHOOL_AGE_BANDS)}"
     sql = f"""
         WITH child AS (
             SELECT p.participant_ref,

@@ -7,15 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hubmetrics import store
+from hubmetrics.contract import ENSEMBLE_TYPES, INSTRUMENTAL_TYPES
 from hubmetrics.metrics.filters import Filters, scope_where
-from hubmetrics.metrics.registry import (
-    ENSEMBLE_TYPES,
-    INSTRUMENTAL_TYPES,
-    PARTICIPANT_PARTS,
-    _in,
-)
-from hubmetrics.metrics.years import year_label
+from hubmetrics.metrics.registry import PARTICIPANT_PARTS, sql_list
 
 # The current schools list, one row per URN (a URN listed twice is read once).
 SCHOOL_BY_URN = """
@@ -72,8 +66,8 @@ def _children_sql(
             SELECT ref, ay{by}, count(*) AS records,
                    bool_or(activity_type = 'wcet') AS wcet,
                    bool_or(activity_type <> 'wcet') AS beyond_wcet,
-                   bool_or(activity_type IN {_in(INSTRUMENTAL_TYPES)}) AS tuition,
-                   bool_or(activity_type IN {_in(ENSEMBLE_TYPES)}) AS ensemble,
+                   bool_or(activity_type IN {sql_list(INSTRUMENTAL_TYPES)}) AS tuition,
+                   bool_or(activity_type IN {sql_list(ENSEMBLE_TYPES)}) AS ensemble,
                    coalesce(bool_or(level = 'advanced'), false) AS advanced,
                    bool_or(age_band <> 'adult') AS cyp
             FROM rec GROUP BY ref, ay{by}
@@ -222,43 +216,3 @@ def progression_rows(cur: Any, filters: Filters) -> tuple[list[ProgressionRow], 
         params,
     ).fetchone()
     return rows, int(last[0]) if last and last[0] is not None else None
-
-
-def progression(con: Any, filters: Filters | None = None) -> Progression:
-    """The progression funnel, cohort by cohort, and the year-to-year flows between stages.
-
-    A later year counts only while there are records in it (in scope); a child with no
-    record in a year is at stage `none` that year and can come back later. The whole hub's
-    (no filter) is kept after each write (hubmetrics/metrics/summary.py) and read from there
-    while current.
-    """
-    from hubmetrics.metrics.summary import kept_progression, settle  # it imports this module
-
-    filters = filters or Filters()
-    if filters.is_empty:
-        settle(con)  # a recount of the kept rows just after a write
-    with store.read_transaction(con) as cur:
-        kept = kept_progression(cur) if filters.is_empty else None
-        rows, last = kept if kept is not None else progression_rows(cur, filters)
-    cohorts: dict[str, int] = {}
-    steps: list[FunnelStep] = []
-    flows: list[Flow] = []
-    for what, cohort, ay, from_stage, to_stage, n, tuition, ensemble, advanced in rows:
-        label = year_label(int(cohort))
-        if what == "step" and ay == cohort:
-            cohorts[label] = int(n)
-        elif what == "step":
-            size = cohorts[label]
-            steps.append(
-                FunnelStep(label, year_label(int(ay)), size, int(n), tuition, ensemble, advanced)
-            )
-        else:
-            flows.append(
-                Flow(label, year_label(int(ay)), from_stage, year_label(int(ay) + 1), to_stage, n)
-            )
-    return Progression(
-        cohorts=cohorts,
-        steps=steps,
-        flows=flows,
-        last_year=year_label(last) if last is not None else None,
-    )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from hubmetrics.contract import AGE_BANDS
+from hubmetrics.contract import AGE_BANDS, ENSEMBLE_TYPES, INSTRUMENTAL_TYPES
 
 # count: a whole number; share: a part of a whole, 0 to 1; rate: like a share but it can pass 1;
 # ratio: 1.0 means "in proportion"; index: 0 to 1 (evenness); breakdown: counts by age band;
@@ -31,14 +31,12 @@ Kind = Literal[
 Source = Literal["activities", "schools", "derived", "participants"]
 
 SCHOOL_AGE_BANDS = ("ks1", "ks2", "ks3", "ks4", "ks5")
-INSTRUMENTAL_TYPES = ("tuition_individual", "tuition_small_group", "tuition_large_group")
 SINGING_TYPES = ("choir", "singing")
-ENSEMBLE_TYPES = ("ensemble", "choir")
 # Genres that are not one genre: left out of genre_count and genre_evenness.
 NOT_A_GENRE = ("other", "mixed")
 
 
-def _in(values: tuple[str, ...]) -> str:
+def sql_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # safe: constants from this module
 
 
@@ -228,19 +226,19 @@ _METRICS: tuple[MetricDef, ...] = (
         "instrumental_learners",
         "Instrumental and vocal tuition learners",
         "Σ participants of individual, small-group and large-group tuition.",
-        f"activity_type IN {_in(INSTRUMENTAL_TYPES)}",
+        f"activity_type IN {sql_list(INSTRUMENTAL_TYPES)}",
     ),
     _sum_metric(
         "singing_participants",
         "Singing participants",
         "Σ participants of activities of type `choir` or `singing`.",
-        f"activity_type IN {_in(SINGING_TYPES)}",
+        f"activity_type IN {sql_list(SINGING_TYPES)}",
     ),
     _sum_metric(
         "ensemble_members",
         "Ensemble members",
         "Σ participants of activities of type `ensemble` or `choir`.",
-        f"activity_type IN {_in(ENSEMBLE_TYPES)}",
+        f"activity_type IN {sql_list(ENSEMBLE_TYPES)}",
     ),
     _sum_metric(
         "advanced_participants",
@@ -390,7 +388,7 @@ _METRICS: tuple[MetricDef, ...] = (
         source="activities",
         definition="Number of distinct genres recorded on activities in scope, other than "
         "`other` and `mixed` (an activity with 0 participants still counts its genre).",
-        sql_note=f"count(DISTINCT genre) FILTER (WHERE genre NOT IN {_in(NOT_A_GENRE)})",
+        sql_note=f"count(DISTINCT genre) FILTER (WHERE genre NOT IN {sql_list(NOT_A_GENRE)})",
     ),
     MetricDef(
         key="genre_evenness",
@@ -405,7 +403,7 @@ _METRICS: tuple[MetricDef, ...] = (
         parts=(("genre_skipped", _count_where("genre IS NULL")),),
         reports=("skipped",),
         skipped_means="rows where genre is not recorded",
-        sql_note=f"per genre g NOT IN {_in(NOT_A_GENRE)} with n_g = sum(participants) > 0: "
+        sql_note=f"per genre g NOT IN {sql_list(NOT_A_GENRE)} with n_g = sum(participants) > 0: "
         "p_g = n_g / Σ n; H = -Σ p_g ln(p_g); value = H / ln(k)",
     ),
     MetricDef(

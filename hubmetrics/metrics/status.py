@@ -5,16 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from hubmetrics.metrics.compute import MetricValue, compute_metrics
 from hubmetrics.metrics.filters import Filters, combine
 from hubmetrics.metrics.formatting import format_value
+from hubmetrics.metrics.goals import Baseline, Goals, Indicator
 from hubmetrics.metrics.registry import METRICS
 from hubmetrics.metrics.years import parse_year, same_date_last_year, year_label, year_of
-
-if TYPE_CHECKING:
-    from hubmetrics.goals import Baseline, Goals, Indicator
 
 Status = Literal["on_track", "at_risk", "off_track", "no_data"]
 STATUSES: tuple[Status, ...] = ("on_track", "at_risk", "off_track", "no_data")

@@ -11,11 +11,7 @@ import duckdb
 
 from hubmetrics import store
 from hubmetrics.metrics.filters import Filters
-from hubmetrics.metrics.participants import (
-    ProgressionRow,
-    participant_totals_by,
-    progression_rows,
-)
+from hubmetrics.metrics.participants import ProgressionRow, participant_totals_by, progression_rows
 from hubmetrics.metrics.registry import PARTICIPANT_PARTS
 
 # Counting each child once needs every record of every year: at national scale (five million

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hubmetrics.goals import Indicator
+from hubmetrics.metrics.goals import Indicator
 from hubmetrics.metrics.status import expected_value
 from hubmetrics.metrics.years import parse_year, year_label
 

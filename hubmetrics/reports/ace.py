@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -16,17 +16,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hubmetrics import store
-from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS
+from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, INSTRUMENTAL_TYPES
+from hubmetrics.disclosure.inert import neutralise_formula
 from hubmetrics.metrics import METRICS, MetricValue, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
-from hubmetrics.metrics.registry import INSTRUMENTAL_TYPES, SCHOOL_AGE_BANDS
+from hubmetrics.metrics.goals import Goals
+from hubmetrics.metrics.reach import partner_contributions
+from hubmetrics.metrics.registry import SCHOOL_AGE_BANDS
 from hubmetrics.metrics.status import has_data
 from hubmetrics.metrics.years import parse_year, year_bounds, year_label
-from hubmetrics.problems import neutralise_formula
-from hubmetrics.reach import partner_contributions
-
-if TYPE_CHECKING:
-    from hubmetrics.goals import Goals
 
 SHEETS = (
     "Schools",

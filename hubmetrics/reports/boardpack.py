@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from hubmetrics import store
-from hubmetrics.goals import Goals
+from hubmetrics.metrics.goals import Goals, load_goals
 from hubmetrics.reports.pack_figures import (
     HUB_NAME,
     STATUS_WORDS,
@@ -32,18 +32,24 @@ from hubmetrics.reports.pack_figures import (
     Pack,
     gather,
 )
-from hubmetrics.reports.pack_goals import _cover, _reach, _scorecard
+from hubmetrics.reports.pack_goals import cover_section, reach_section, scorecard_section
 from hubmetrics.reports.pack_layout import (
-    _LAYOUT,
     BOTTOM,
+    LAYOUT_LOCK,
     MARGIN,
     TOP,
-    _date,
-    _Pages,
-    _register_fonts,
-    _styles,
+    PageFrame,
+    long_date,
+    paragraph_styles,
+    register_fonts,
 )
-from hubmetrics.reports.pack_schools import _cold_spots, _comparison, _methods, _returns, _schools
+from hubmetrics.reports.pack_schools import (
+    cold_spots_section,
+    comparison_section,
+    methods_section,
+    returns_section,
+    schools_section,
+)
 
 __all__ = ["HUB_NAME", "STATUS_WORDS", "BoardPackError", "build_story", "write_board_pack"]
 
@@ -64,19 +70,17 @@ def write_board_pack(
     the year has no activities. The file is written whole or not at all.
     """
     if goals is None:
-        from hubmetrics.goals import load_goals
-
         goals = load_goals()
     out = io.BytesIO()
     # Its own cursor (the app shares one connection between threads); the sections ask the
     # engine for their breakdowns while they are laid out.
-    with con.cursor() as cur, _LAYOUT:
+    with con.cursor() as cur, LAYOUT_LOCK:
         pack = gather(cur, year, goals, as_of or store.as_of(cur))
         story = build_story(pack)
-        footer = f"Figures as at {_date(pack.as_of)}"
+        footer = f"Figures as at {long_date(pack.as_of)}"
         if pack.demo:
             footer += " · SYNTHETIC DEMO DATA, not the hub's figures"
-        pages = _Pages(f"{TITLE} {pack.year}", footer)
+        pages = PageFrame(f"{TITLE} {pack.year}", footer)
         doc = SimpleDocTemplate(
             out,
             pagesize=A4,
@@ -110,22 +114,22 @@ def _write_whole(path: Path, data: bytes) -> None:
 
 def build_story(pack: Pack) -> list[Flowable]:
     """The pack's pages, in order, as reportlab flowables."""
-    _register_fonts()
-    st = _styles()
+    register_fonts()
+    st = paragraph_styles()
     story: list[Flowable] = []
-    story += _cover(pack, st)
+    story += cover_section(pack, st)
     story.append(PageBreak())
-    story += _scorecard(pack, st)
+    story += scorecard_section(pack, st)
     story.append(PageBreak())
-    story += _reach(pack, st)
+    story += reach_section(pack, st)
     story.append(PageBreak())
-    story += _comparison(pack, st)
+    story += comparison_section(pack, st)
     story.append(PageBreak())
-    story += _schools(pack, st)
+    story += schools_section(pack, st)
     story.append(CondPageBreak(75 * mm))
-    story += _cold_spots(pack, st)
+    story += cold_spots_section(pack, st)
     story.append(PageBreak())
-    story += _returns(pack, st)
+    story += returns_section(pack, st)
     story.append(PageBreak())
-    story += _methods(pack, st)
+    story += methods_section(pack, st)
     return story

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from hubmetrics import store
-from hubmetrics.goals import Goals
+from hubmetrics.disclosure.suppression import suppress_count
+from hubmetrics.disclosure.visibility import Published, published_metric, share_behind
 from hubmetrics.metrics import (
     ColdSpotSchool,
     Filters,
@@ -17,12 +18,11 @@ from hubmetrics.metrics import (
     years_with_data,
 )
 from hubmetrics.metrics.formatting import format_published
+from hubmetrics.metrics.goals import Goals
+from hubmetrics.metrics.reach import PartnerContribution, partner_contributions
 from hubmetrics.metrics.status import GoalResult, IndicatorResult, evaluate_goals
 from hubmetrics.metrics.years import parse_year, same_date_last_year, year_label
 from hubmetrics.metrics.years import year_of as academic_year_of
-from hubmetrics.reach import PartnerContribution, partner_contributions
-from hubmetrics.suppression import suppress_count
-from hubmetrics.visibility import Published, published_metric, share_behind
 
 HUB_NAME = "Northamptonshire Music Education Hub"
 TITLE = "Board pack"

@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 
 from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
+from hubmetrics.disclosure.suppression import SUPPRESSED, suppress_table_with_totals
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 from hubmetrics.metrics.years import parse_year
 from hubmetrics.reports import charts
@@ -39,20 +40,16 @@ from hubmetrics.reports.pack_layout import (
     PALE,
     SHADE,
     WIDTH,
-    _date,
-    _grid,
-    _image,
-    _short_date,
-)
-from hubmetrics.suppression import (
-    SUPPRESSED,
-    suppress_table_with_totals,
+    chart_image,
+    grid_style,
+    long_date,
+    short_date,
 )
 
 # --- the pages -----------------------------------------------------------------------------
 
 
-def _cover(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def cover_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     out: list[Flowable] = [Spacer(1, 28 * mm)]
     out.append(Paragraph(escape(HUB_NAME), st["cover_hub"]))
     out.append(Paragraph(TITLE, st["cover_title"]))
@@ -63,7 +60,7 @@ def _cover(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         if pack.in_progress
         else "The year is complete."
     )
-    out.append(Paragraph(f"Figures as at {_date(pack.as_of)}. {state}", st["body"]))
+    out.append(Paragraph(f"Figures as at {long_date(pack.as_of)}. {state}", st["body"]))
     out.append(Spacer(1, 8 * mm))
     if pack.demo:
         box = Table(
@@ -132,7 +129,7 @@ def _cover(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
-def _scorecard(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def scorecard_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     out: list[Flowable] = [Paragraph(f"The goal scorecard, {pack.year}", st["h1"])]
     _age_band_table(pack)  # settles the figures the age-band table had to hide
@@ -153,7 +150,7 @@ def _scorecard(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     header = ["Indicator", f"{pack.year}", "Expected", "Target", "Status"]
     widths = [66 * mm, 22 * mm, 21 * mm, 33 * mm, 20 * mm]
     if pack.in_progress and pack.until is not None:
-        header.append(f"{pack.previous_year} to {_short_date(pack.until)}")
+        header.append(f"{pack.previous_year} to {short_date(pack.until)}")
         widths = [58 * mm, 20 * mm, 19 * mm, 30 * mm, 18 * mm, 29 * mm]
     widths[0] += WIDTH - sum(widths)
     rows: list[list[Any]] = [[Paragraph(f"<b>{escape(h)}</b>", st["cell"]) for h in header]]
@@ -188,14 +185,14 @@ def _scorecard(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                 row.append(Paragraph(_compared(pack, comparison), st["cell"]))
             rows.append(row)
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle(_grid() + style))
+    table.setStyle(TableStyle(grid_style() + style))
     out.append(table)
     if len(header) == 6:
         out.append(Spacer(1, 3 * mm))
         out.append(
             Paragraph(
                 f"The last column is the same figure for {pack.previous_year} counting only "
-                f"activities that started by {_date(pack.until or pack.as_of)}, the same date a "
+                f"activities that started by {long_date(pack.until or pack.as_of)}, the same date a "
                 "year earlier, so that a year still in progress is compared like with like.",
                 st["small"],
             )
@@ -255,14 +252,14 @@ def _age_band_table(pack: Pack) -> _AgeBands:
     )
 
 
-def _reach(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def reach_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     values = figures.values()
     bands = _age_band_table(pack)
     out: list[Flowable] = [Paragraph(f"Who takes part, {pack.year}", st["h1"])]
     out.append(Paragraph("Participation by age band", st["h2"]))
     texts = [show("participations", v) for v in bands.shown]
-    chart = _image(charts.age_band_chart(bands.labels, bands.shown, texts), 100 * mm)
+    chart = chart_image(charts.age_band_chart(bands.labels, bands.shown, texts), 100 * mm)
     rows: list[list[Any]] = [["Age band", "Participations"]]
     rows += [
         [label, text]
@@ -280,7 +277,7 @@ def _reach(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     table = Table(rows, colWidths=[45 * mm, 25 * mm])
     table.setStyle(
         TableStyle(
-            _grid(font=True)
+            grid_style(font=True)
             + [
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("FONTNAME", (1, total_row), (1, total_row), BOLD),
@@ -361,13 +358,13 @@ def _reach(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                 f"{share.skipped or 0:,}",
             ]
         )
-    out.append(_image(charts.hard_to_reach_chart(bars), WIDTH))
+    out.append(chart_image(charts.hard_to_reach_chart(bars), WIDTH))
     table = Table(
         table_rows,
         colWidths=[30 * mm, 23 * mm, 20 * mm, 30 * mm, 22 * mm, 25 * mm, 24 * mm],
         repeatRows=1,
     )
-    table.setStyle(TableStyle(_grid(font=True) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
+    table.setStyle(TableStyle(grid_style(font=True) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
     out.append(table)
     lac = values["lac_participants"]
     out.append(Spacer(1, 2 * mm))

@@ -41,13 +41,13 @@ PALE = colors.Color(0.95, 0.95, 0.95)
 
 
 # reportlab keeps its fonts and some layout state in globals: one pack is laid out at a time.
-_LAYOUT = threading.Lock()
+LAYOUT_LOCK = threading.Lock()
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """DejaVu (shipped with matplotlib): every character the definitions use, as in the charts.
 
-    Called with _LAYOUT held, so that no pack is laid out with the family half registered.
+    Called with LAYOUT_LOCK held, so that no pack is laid out with the family half registered.
     """
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
@@ -65,7 +65,7 @@ def _register_fonts() -> None:
     )
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def paragraph_styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=5)
     return {
         "body": body,
@@ -120,20 +120,20 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _date(day: date) -> str:
+def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _short_date(day: date) -> str:
+def short_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _md(text: str) -> str:
+def inline_markup(text: str) -> str:
     """Plain text for a Paragraph: escaped, with `code` set in the monospaced font."""
     return re.sub(r"`([^`]*)`", rf'<font name="{MONO}">\1</font>', escape(text))
 
 
-class _Pages:
+class PageFrame:
     """Draws the header and the footer ("Page 3 of 9") once the number of pages is known."""
 
     def __init__(self, header: str, footer: str) -> None:
@@ -182,7 +182,7 @@ class _Pages:
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _grid(*, font: bool = False) -> list[tuple[Any, ...]]:
+def grid_style(*, font: bool = False) -> list[tuple[Any, ...]]:
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -197,7 +197,7 @@ def _grid(*, font: bool = False) -> list[tuple[Any, ...]]:
     return style
 
 
-def _image(png: bytes, width: float, max_height: float | None = None) -> Image:
+def chart_image(png: bytes, width: float, max_height: float | None = None) -> Image:
     w, h = ImageReader(io.BytesIO(png)).getSize()
     height = width * h / w
     if max_height is not None and height > max_height:
@@ -205,5 +205,5 @@ def _image(png: bytes, width: float, max_height: float | None = None) -> Image:
     return Image(io.BytesIO(png), width=width, height=height)
 
 
-def _float(value: Any) -> float | None:
+def as_float(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None

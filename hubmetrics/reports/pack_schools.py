@@ -18,12 +18,8 @@ from reportlab.platypus import (
 )
 
 from hubmetrics.contract import PHASE_LABELS, PHASES
-from hubmetrics.metrics import (
-    METRICS,
-    ColdSpotSchool,
-    Filters,
-    MetricValue,
-)
+from hubmetrics.disclosure.suppression import SUPPRESSED
+from hubmetrics.metrics import METRICS, ColdSpotSchool, Filters, MetricValue
 from hubmetrics.metrics.breakdown import compute_metrics_by
 from hubmetrics.metrics.years import parse_year
 from hubmetrics.reports import charts
@@ -38,19 +34,16 @@ from hubmetrics.reports.pack_figures import (
 from hubmetrics.reports.pack_layout import (
     BOLD,
     WIDTH,
-    _date,
-    _float,
-    _grid,
-    _image,
-    _md,
-    _short_date,
-)
-from hubmetrics.suppression import (
-    SUPPRESSED,
+    as_float,
+    chart_image,
+    grid_style,
+    inline_markup,
+    long_date,
+    short_date,
 )
 
 
-def _schools(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def schools_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     values = figures.values()
     keys = ("state_schools", "schools_engaged", "school_coverage", "cold_spot_schools")
@@ -72,7 +65,7 @@ def _schools(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     bars = [
         charts.CoverageBar(
             name=str(la),
-            coverage=_float(v["school_coverage"].value),
+            coverage=as_float(v["school_coverage"].value),
             text=f"{show('school_coverage', v['school_coverage'].value)} "
             f"({show('schools_engaged', v['schools_engaged'].value)} of "
             f"{show('state_schools', v['state_schools'].value)})",
@@ -80,9 +73,9 @@ def _schools(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         for la, v in areas
     ]
     out.append(
-        _image(
+        chart_image(
             charts.coverage_chart(
-                bars, _float(coverage.value), show("school_coverage", coverage.value)
+                bars, as_float(coverage.value), show("school_coverage", coverage.value)
             ),
             WIDTH * 0.92,
         )
@@ -95,7 +88,7 @@ def _schools(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     table = Table(rows, colWidths=[60 * mm, 32 * mm, 25 * mm, 25 * mm, 25 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
-            _grid(font=True)
+            grid_style(font=True)
             + [
                 ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
                 ("FONTNAME", (0, -1), (-1, -1), BOLD),
@@ -114,15 +107,15 @@ def _schools(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
-def _comparison(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def comparison_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     if pack.in_progress and pack.until is not None:
         title = "This year against last at the same date"
-        previous_label = f"{pack.previous_year} up to {_short_date(pack.until)}"
-        current_label = f"{pack.year} up to {_short_date(pack.as_of)}"
+        previous_label = f"{pack.previous_year} up to {short_date(pack.until)}"
+        current_label = f"{pack.year} up to {short_date(pack.as_of)}"
         intro = (
             f"{pack.year} is in progress, so each indicator is set against {pack.previous_year} "
-            f"counting only the activities that had started by {_date(pack.until)}, the same "
+            f"counting only the activities that had started by {long_date(pack.until)}, the same "
             "date a year earlier. A half-finished year is compared with the same part of the "
             "year before, not with a whole year."
         )
@@ -132,7 +125,7 @@ def _comparison(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         current_label = f"{pack.year} (whole year)"
         intro = (
             f"{pack.year} is not the year in progress (the figures are as at "
-            f"{_date(pack.as_of)}), so there is no same-date comparison: the whole of "
+            f"{long_date(pack.as_of)}), so there is no same-date comparison: the whole of "
             f"{pack.year} is set against the whole of {pack.previous_year}."
         )
     out: list[Flowable] = [Paragraph(escape(title), st["h1"]), Paragraph(intro, st["body"])]
@@ -165,7 +158,7 @@ def _comparison(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         )
         rows.append([str(c.goal), Paragraph(escape(ind.label), st["cell"]), before_text, now_text])
     out.append(
-        _image(charts.comparison_chart(panels, previous_label, current_label), WIDTH, 120 * mm)
+        chart_image(charts.comparison_chart(panels, previous_label, current_label), WIDTH, 120 * mm)
     )
     out.append(
         Paragraph(
@@ -177,7 +170,7 @@ def _comparison(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     table = Table(rows, colWidths=[14 * mm, 86 * mm, 37 * mm, 37 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
-            _grid(font=True)
+            grid_style(font=True)
             + [
                 ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
                 ("TOPPADDING", (0, 1), (-1, -1), 1.2),
@@ -189,7 +182,7 @@ def _comparison(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
-def _cold_spots(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def cold_spots_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     con, year = figures.con, pack.year
     total = figures.values()["cold_spot_schools"]
@@ -239,7 +232,7 @@ def _cold_spots(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     table = Table(rows, colWidths=[first] + [rest] * (len(header) - 1), repeatRows=1)
     table.setStyle(
         TableStyle(
-            _grid(font=True)
+            grid_style(font=True)
             + [
                 ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
                 ("FONTNAME", (0, -2), (-1, -2), BOLD),
@@ -285,7 +278,7 @@ def _cold_spots(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     table = Table(
         rows, colWidths=[50 * mm, 22 * mm, 34 * mm, 38 * mm, 15 * mm, 15 * mm], repeatRows=1
     )
-    table.setStyle(TableStyle(_grid(font=True) + [("ALIGN", (4, 1), (-1, -1), "RIGHT")]))
+    table.setStyle(TableStyle(grid_style(font=True) + [("ALIGN", (4, 1), (-1, -1), "RIGHT")]))
     out.append(table)
     if after:
         out.append(Paragraph(after, st["small"]))
@@ -298,7 +291,7 @@ def _pupils_on_roll(schools: Sequence[ColdSpotSchool], la: str | None) -> str:
     return f"{sum(known):,}"
 
 
-def _returns(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def returns_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     partners = pack.partners
     term = partners[0].current_term if partners else ""
     out: list[Flowable] = [Paragraph("Partners' returns", st["h1"])]
@@ -310,7 +303,7 @@ def _returns(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     quiet = [p for p in partners if p.return_status == "not_expected"]
     out.append(
         Paragraph(
-            f"As at {_date(pack.as_of)} the current term is <b>{escape(term)}</b>. "
+            f"As at {long_date(pack.as_of)} the current term is <b>{escape(term)}</b>. "
             f"<b>{len(received)}</b> of {len(partners)} partners have returned for it; "
             f"<b>{len(missing)}</b> have not returned a term that was expected; "
             f"{len(quiet)} were not expected to. A return for a term has arrived when the "
@@ -335,17 +328,17 @@ def _returns(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                     st["cell"],
                 ),
                 Paragraph(escape(" and ".join(p.outstanding_terms) or "—"), st["cell"]),
-                _short_date(p.last_return.date()) if p.last_return else "none",
+                short_date(p.last_return.date()) if p.last_return else "none",
                 Paragraph(escape(p.last_term_returned or "none"), st["cell"]),
             ]
         )
     table = Table(rows, colWidths=[56 * mm, 26 * mm, 34 * mm, 26 * mm, 32 * mm], repeatRows=1)
-    table.setStyle(TableStyle(_grid(font=True) + style))
+    table.setStyle(TableStyle(grid_style(font=True) + style))
     out.append(table)
     return out
 
 
-def _methods(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def methods_section(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     figures = pack.figures
     values = figures.values()
     out: list[Flowable] = [Paragraph("Methods and caveats", st["h1"])]
@@ -395,12 +388,12 @@ def _methods(pack: Pack, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         rows.append(
             [
                 Paragraph(f"<b>{escape(m.label)}</b>", st["cell"]),
-                Paragraph(_md(m.definition), st["cell"]),
+                Paragraph(inline_markup(m.definition), st["cell"]),
                 Paragraph(escape(missing), st["cell"]),
             ]
         )
     table = Table(rows, colWidths=[40 * mm, 92 * mm, 42 * mm], repeatRows=1)
-    table.setStyle(TableStyle(_grid()))
+    table.setStyle(TableStyle(grid_style()))
     out.append(table)
     out.append(Paragraph("Goals and status", st["h2"]))
     out.append(

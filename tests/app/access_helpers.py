@@ -9,8 +9,9 @@ import pytest
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import accounts, audit, store
-from hubmetrics.access import local_operator
+from hubmetrics import store
+from hubmetrics.people import accounts, audit
+from hubmetrics.people.access import local_operator
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"

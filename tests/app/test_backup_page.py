@@ -7,11 +7,11 @@ from pathlib import Path
 
 from page_helpers import Open
 
-from hubmetrics.backup import MANIFEST
+from hubmetrics.store.backup import MANIFEST
 
 
 def test_the_backup_action_writes_a_checked_backup(open_page: Open, app_db: Path) -> None:
-    at = open_page("app_pages/data.py")
+    at = open_page("app_pages/batches.py")
     at.button(key="backup_go").click().run()
     assert not at.exception, at.exception
     message = at.success[0].value

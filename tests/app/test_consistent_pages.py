@@ -10,11 +10,11 @@ from hub_fixture import load_text
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
-from hubmetrics.goals import load_goals
+from hubmetrics.app import cached, state, view
+from hubmetrics.app import format as fmt
 from hubmetrics.metrics import METRICS, Filters
+from hubmetrics.metrics.goals import load_goals
 from hubmetrics.metrics.status import evaluate_goals
-from ui import data, page, state
-from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 LATE_RETURN = (
@@ -55,7 +55,7 @@ def test_an_upload_landing_during_a_read_reruns_the_page(
         return results
 
     before = headlines(app_db)
-    monkeypatch.setattr(data, "evaluate_goals", goals_then_an_upload)
+    monkeypatch.setattr(cached, "evaluate_goals", goals_then_an_upload)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()  # one run of the Overview, the default page
     assert not at.exception, at.exception
@@ -71,7 +71,7 @@ def test_an_upload_landing_between_two_reads_reruns_the_page(
 ) -> None:
     """The sidebar read the partners list; then a new partner is loaded; then the Overview
     reads what the figures stand on. The page must not show both states at once."""
-    real = page.header
+    real = view.header
     landed: list[int] = []
 
     def an_upload_then_the_title(*args: Any) -> None:
@@ -81,7 +81,7 @@ def test_an_upload_landing_between_two_reads_reruns_the_page(
             landed.append(result.batch_id or 0)
         real(*args)
 
-    monkeypatch.setattr(page, "header", an_upload_then_the_title)
+    monkeypatch.setattr(view, "header", an_upload_then_the_title)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception

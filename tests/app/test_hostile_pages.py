@@ -12,13 +12,13 @@ from page_helpers import Open, as_the_apps_database, open_app
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
-from hubmetrics.goals import load_goals
+from hubmetrics.app import format as fmt
 from hubmetrics.metrics import METRICS, Filters, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
 from hubmetrics.metrics.filters import FilterError
+from hubmetrics.metrics.goals import load_goals
+from hubmetrics.metrics.reach import cold_spots, partner_contributions, school_reach
 from hubmetrics.metrics.status import evaluate_goals
-from hubmetrics.reach import cold_spots, partner_contributions, school_reach
-from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = "2025/26"

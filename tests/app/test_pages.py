@@ -9,10 +9,10 @@ from page_helpers import Open, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import config, store
-from hubmetrics.goals import load_goals
+from hubmetrics.app import format as fmt
 from hubmetrics.metrics import METRICS, Filters, compute_metrics
+from hubmetrics.metrics.goals import load_goals
 from hubmetrics.metrics.status import evaluate_goals
-from ui import format as fmt
 
 
 def texts(at: AppTest) -> str:
@@ -90,7 +90,7 @@ def test_methods_lists_every_metric_and_the_goals_file(open_page: Open) -> None:
 
 
 def test_batches_page_lists_batches_and_rolls_back(open_page: Open, app_db: Path) -> None:
-    at = open_page("app_pages/data.py")
+    at = open_page("app_pages/batches.py")
     assert list(table(at, "Batch")["Batch"]) == [4, 3, 2, 1]
     assert at.get("download_button")
     at.selectbox(key="batch_choice").select(4).run()
@@ -109,7 +109,7 @@ def test_batches_page_says_when_an_original_is_missing(open_page: Open, app_db: 
     """A database copied without its folder of originals: the page says so, and does not fail."""
     for kept in config.originals_dir(app_db).glob("batch-*.csv"):
         kept.unlink()
-    at = open_page("app_pages/data.py")
+    at = open_page("app_pages/batches.py")
     assert not at.exception
     assert not any(b.key == "batch_original" for b in at.get("download_button"))
     assert "original file of batch 4 is missing" in at.warning[0].value

@@ -9,13 +9,13 @@ import pytest
 from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import reach as reach_lib
 from hubmetrics import store
+from hubmetrics.app import format as fmt
+from hubmetrics.app.filters import AGE_BAND_LABELS
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import Filters, compute_metrics
-from hubmetrics.reach import PartnerContribution, partner_contributions
-from ui import format as fmt
-from ui.filters import AGE_BAND_LABELS
+from hubmetrics.metrics import reach as reach_lib
+from hubmetrics.metrics.reach import PartnerContribution, partner_contributions
 
 NORTH = "North Northamptonshire"
 WORDS = {"received": "✓ Received", "missing": "⚠ Missing", "not_expected": "– Not expected"}

@@ -11,8 +11,9 @@ from page_helpers import Open, as_the_apps_database, open_app, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import accounts, config, store
-from hubmetrics.access import local_operator
+from hubmetrics import config, store
+from hubmetrics.people import accounts
+from hubmetrics.people.access import local_operator
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_upload_takes_participant_records_and_refuses_a_name(open_cohort: Open) 
 
 
 def test_the_batches_page_counts_participant_records(open_cohort: Open) -> None:
-    at = open_cohort("app_pages/data.py")
+    at = open_cohort("app_pages/batches.py")
     shown = figures(at)
     assert (shown["Participant records"], shown["Activities"], shown["Batches"]) == (
         "18",

@@ -12,7 +12,7 @@ from hub_fixture import load_text
 from streamlit.testing.v1 import AppTest
 from test_consistent_pages import LATE_RETURN, headlines
 
-from ui import data, state
+from hubmetrics.app import cached, state
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def test_pages_show_the_data_before_a_write_until_its_figures_are_made(
 ) -> None:
     before = overview()
     assert before == headlines(app_db)
-    with data.publishing():
+    with cached.publishing():
         result = load_text(state.connection(), "activities", LATE_RETURN)
         assert result.accepted, result.errors
         after = headlines(app_db)
@@ -40,13 +40,13 @@ def test_pages_show_the_data_before_a_write_until_its_figures_are_made(
     # Published: the Overview's figures were made for the new data before pages moved to it,
     # so the page after the write computes none of them itself.
     made: list[int] = []
-    real = data.evaluate_goals
+    real = cached.evaluate_goals
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         made.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(data, "evaluate_goals", counted)
+    monkeypatch.setattr(cached, "evaluate_goals", counted)
     assert overview() == after
     assert made == []
     assert not state.held()
@@ -59,7 +59,7 @@ def test_a_page_needing_a_figure_not_yet_made_waits_for_the_write(app_db: Path) 
     try:
         result = load_text(state.connection(), "activities", LATE_RETURN)
         assert result.accepted, result.errors
-        data.forget_figures()  # nothing cached: every figure must be made from the new data
+        cached.forget_figures()  # nothing cached: every figure must be made from the new data
         released.start()
         shown = overview()  # waits for the release, then runs on the new data
     finally:
@@ -71,7 +71,7 @@ def test_a_page_needing_a_figure_not_yet_made_waits_for_the_write(app_db: Path) 
 def test_a_refused_file_releases_the_pages(app_db: Path) -> None:
     before = overview()
     version = state.current_data_version()
-    with data.publishing():
+    with cached.publishing():
         result = load_text(state.connection(), "activities", "partner_id,nonsense\nNMPAT,1\n")
         assert not result.accepted
     assert not state.held()

@@ -9,15 +9,15 @@ import pytest
 from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import reach as reach_lib
 from hubmetrics import store
+from hubmetrics.app import format as fmt
+from hubmetrics.app.filters import AGE_BAND_LABELS
 from hubmetrics.contract import AGE_BANDS
-from hubmetrics.goals import load_goals
 from hubmetrics.metrics import METRICS, Filters, MetricValue, compute_metrics
+from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics.breakdown import compute_metrics_by
-from hubmetrics.reach import SchoolReach, school_reach
-from ui import format as fmt
-from ui.filters import AGE_BAND_LABELS
+from hubmetrics.metrics.goals import load_goals
+from hubmetrics.metrics.reach import SchoolReach, school_reach
 
 NORTH = "North Northamptonshire"
 

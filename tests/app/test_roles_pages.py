@@ -19,9 +19,10 @@ from hub_fixture import ACTIVITIES_HEADER, load_text
 from page_helpers import table
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import accounts, store
-from hubmetrics.access import ROLES, Person
-from ui.pages import PAGES, menu
+from hubmetrics import store
+from hubmetrics.app.navigation import PAGES, menu
+from hubmetrics.people import accounts
+from hubmetrics.people.access import ROLES, Person
 
 # Which addresses each role may open (the table, by page). Reports holds the Arts
 # Council workbook and the board pack: a viewer may have the pack, a partner neither.

@@ -9,9 +9,9 @@ from page_helpers import Open, open_with, table
 from streamlit.testing.v1 import AppTest
 
 from hubmetrics import store
+from hubmetrics.app import format as fmt
 from hubmetrics.metrics import METRICS, Filters, cold_spot_school_list, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
-from ui import format as fmt
 
 NORTH = "North Northamptonshire"
 

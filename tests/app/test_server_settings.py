@@ -8,7 +8,7 @@ import pytest
 from page_helpers import Open
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from hubmetrics.app import state
 
 
 def _memory_limit() -> str:

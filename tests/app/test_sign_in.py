@@ -22,8 +22,9 @@ from access_helpers import (
 from page_helpers import table
 from streamlit.testing.v1 import AppTest
 
-from hubmetrics import accounts, config, store
-from ui.auth import LAST_SEEN_KEY
+from hubmetrics import config, store
+from hubmetrics.app.auth import LAST_SEEN_KEY
+from hubmetrics.people import accounts
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from app_server import Apps, serve
 
-from hubmetrics import store
-from hubmetrics.demo_db import build_demo
+from hubmetrics import config, store
+from hubmetrics.demo.build import build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -68,9 +68,9 @@ def app_database(demo_database: Path, tmp_path: Path) -> Path:
     """A copy of the demo database (with its kept originals) for one test's app."""
     database = tmp_path / "hub.duckdb"
     shutil.copy(demo_database, database)
-    originals = store.config.originals_dir(demo_database)
+    originals = config.originals_dir(demo_database)
     if originals.exists():
-        shutil.copytree(originals, store.config.originals_dir(database))
+        shutil.copytree(originals, config.originals_dir(database))
     return database
 
 

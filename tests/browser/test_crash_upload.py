@@ -25,7 +25,7 @@ from hub_fixture import PARTNERS_CSV, SCHOOLS_CSV, load_text
 from playwright.sync_api import Page, expect
 from test_paths import settle
 
-from hubmetrics import store
+from hubmetrics import config, store
 
 RUNS = int(os.environ.get("HUBMETRICS_APP_CRASH_RUNS", "3"))
 SEED = int(os.environ.get("HUBMETRICS_CRASH_SEED", "20260309"))
@@ -53,7 +53,7 @@ def upload_and_press_load(page: Page, url: str, file: Path, database: Path) -> f
     settle(page)
     button = page.get_by_role("button", name=re.compile("Load .* rows as a new batch"))
     button.click()
-    return when(lambda: any(store.config.originals_dir(database).glob("*.part")))
+    return when(lambda: any(config.originals_dir(database).glob("*.part")))
 
 
 def when(happened: Callable[[], bool], timeout: float = 60) -> float:
@@ -79,7 +79,7 @@ def test_the_app_killed_during_an_upload_leaves_the_store_whole(
     first.write_bytes(activity_return(0))
     with running_app(database, tmp_path / "streamlit-0.log") as (_, url):
         started = upload_and_press_load(page, url, first, database)
-        parts = store.config.originals_dir(database)
+        parts = config.originals_dir(database)
         took = when(lambda: not any(parts.glob("*.part"))) - started  # renamed, to commit
         expect(page.get_by_text(re.compile("Loaded as batch 3"))).to_be_visible(timeout=60_000)
     before = check_whole(database)

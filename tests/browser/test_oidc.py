@@ -13,8 +13,9 @@ from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Page, expect
 from test_paths import settle
 
-from hubmetrics import accounts, audit, store
-from hubmetrics.access import local_operator
+from hubmetrics import store
+from hubmetrics.people import accounts, audit
+from hubmetrics.people.access import local_operator
 
 STAFF = "kim@hub.example"
 

@@ -11,8 +11,9 @@ from app_server import Apps
 from playwright.sync_api import Page, expect
 from test_paths import metric_value, settle
 
-from hubmetrics import accounts, store
-from hubmetrics.access import local_operator
+from hubmetrics import store
+from hubmetrics.people import accounts
+from hubmetrics.people.access import local_operator
 
 PASSWORD = "correct horse battery staple"
 PEOPLE = {

@@ -1,0 +1,138 @@
+"""Tables on the pages, each with a CSV download that is safe to share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from hubmetrics.app import cached, figures
+from hubmetrics.app.auth import audit_download
+from hubmetrics.disclosure.sharing import shareable_csv
+from hubmetrics.disclosure.suppression import SUPPRESSED
+
+
+def show_table(
+    rows: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    counts: Sequence[str] = (),
+    ratios: Mapping[str, Sequence[str]] | None = None,
+    partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
+    shared: Sequence[Mapping[str, Any]] | None = None,
+    at_most: int | None = None,
+    **dataframe_args: Any,
+) -> None:
+    """Show `rows` as the person may see them, with a download of the table for sharing.
+
+    `counts` are columns of counts of children; each column of `ratios` names the counts it
+    was made from. Staff and admins see true figures on screen; a viewer sees what the
+    download holds (small numbers, those that would give one away, and ratios made from
+    them, as [c]); a partner sees its own figures in full (`partner_of` says whose a row
+    is). The download is always the shareable one, made from `shared` when given (rows
+    with text that must not leave the hub, say). With `at_most`, the page shows that many
+    rows and says so; the download has them all, made once the person asks for it.
+    """
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    dataframe_args.setdefault("hide_index", True)
+    cut = at_most if at_most is not None and len(records) > at_most else None
+    # Suppression is decided on the whole table, then cut: the cut must not change it.
+    shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of, at_most=cut)
+    if any(v == SUPPRESSED for r in shown for v in r.values()):
+        _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
+    else:  # `shown` is the rows as they are, as plain dicts (kept rows may be read-only)
+        whole = isinstance(rows, pd.DataFrame) and cut is None
+        st.dataframe(rows if whole else shown, key=key, **dataframe_args)
+    if cut is not None:
+        st.caption(f"The first {cut:,} of {len(records):,} rows; the download below has every row.")
+    if not records:
+        return
+    if cut is not None and not st.session_state.get(_wanted(key)):
+        # A table too long to show whole (every school nationally) is a file of a megabyte
+        # or more: made when asked for, not on every run of the page.
+        st.button(
+            f"Prepare a download of all {len(records):,} rows (CSV, small numbers hidden)",
+            key=f"{key}_prepare",
+            icon=":material/download:",
+            type="tertiary",
+            on_click=_want,
+            args=(key,),
+        )
+        return
+    threshold = cached.goals().suppression_threshold
+    st.download_button(
+        "Download this table (CSV, small numbers hidden)",
+        shareable_csv(
+            # the rows as given (kept read-only rows are then found by identity)
+            shared if shared is not None else records if isinstance(rows, pd.DataFrame) else rows,
+            counts=counts,
+            ratios=ratios,
+            threshold=threshold,
+        ),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        type="tertiary",
+        on_click=audit_download,
+        args=(f"table {file_name}",),
+    )
+
+
+def _wanted(key: str) -> str:
+    return f"{key}_download_wanted"
+
+
+def _want(key: str) -> None:
+    """The person asked for the long table's download: kept for the session."""
+    st.session_state[_wanted(key)] = True
+
+
+def _show_hidden(
+    shown: list[dict[str, object]], columns: list[str], *, key: str, **dataframe_args: Any
+) -> None:
+    """A table with [c] cells: those columns become text, each number written as its column's
+    number format would show it (a number column would show a hidden cell blank)."""
+    config = dict(dataframe_args.pop("column_config", None) or {})
+    hidden = {c for r in shown for c, v in r.items() if v == SUPPRESSED}
+    for column in hidden:
+        number_format = _number_format(config.get(column))
+        for row in shown:
+            row[column] = _as_text(row.get(column), number_format)
+        config[column] = st.column_config.TextColumn(column)
+    st.dataframe(
+        pd.DataFrame(shown, columns=columns), key=key, column_config=config, **dataframe_args
+    )
+    st.caption(
+        f"{SUPPRESSED}: a small number of children (1 to {figures.threshold()}), or a figure "
+        "that would give one away, is hidden."
+    )
+
+
+def _number_format(column: object) -> str | None:
+    if isinstance(column, Mapping):
+        type_config = column.get("type_config") or {}
+        if isinstance(type_config, Mapping) and type_config.get("type") == "number":
+            found = type_config.get("format")
+            return str(found) if found else None
+    return None
+
+
+def _as_text(value: object, number_format: str | None) -> object:
+    """A number as Streamlit's number formats write it (the few the pages use)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    if number_format == "percent":
+        return f"{value * 100:,.2f}%"
+    if number_format == "%.1f%%":
+        return f"{value:,.1f}%"
+    if number_format == "%.2f":
+        return f"{value:,.2f}"
+    if number_format == "%d":
+        return f"{value:.0f}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"

@@ -1,0 +1,27 @@
+"""What every page starts with: its title and the view chosen in the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hubmetrics.app.filters import View
+
+VIEW_KEY = "hubmetrics_view"
+
+
+def current_view() -> View:
+    """The year and filters chosen in the sidebar, which dashboard.py draws on every run.
+
+    The sidebar lives in the entry script so that its widgets, and so the choices, carry
+    over from page to page.
+    """
+    view = st.session_state.get(VIEW_KEY)
+    if not isinstance(view, View):
+        raise RuntimeError("Open the app through dashboard.py, which draws the sidebar.")
+    return view
+
+
+def header(title: str, view: View | None = None) -> None:
+    st.title(title)
+    if view is not None and view.year:
+        st.caption(f"Showing {view.describe()}")

@@ -1,0 +1,216 @@
+"""The data commands: `init`, `load`, `batches`, `rollback`, `query` and `demo`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hubmetrics import config, store
+from hubmetrics.contract import KINDS
+from hubmetrics.contract.problems import Problem, problems_csv
+from hubmetrics.ingest import LoadResult
+from hubmetrics.ingest.batches import RollbackRefused, list_batches
+from hubmetrics.people.access import AccessRefused
+from hubmetrics.people.actions import batches_for, load_as, person_for_cli, rollback_as
+from hubmetrics.store.query import QueryRefused, as_csv, as_json, run_query
+
+COMMANDS = ("init", "load", "batches", "rollback", "query", "demo")
+
+# The CLI prints at most this many problems; --errors writes them all.
+PRINTED_PROBLEMS = 1000
+
+
+def add_commands(sub: Any) -> None:
+    """Add the data commands to the `hubmetrics` parser."""
+    sub.add_parser("init", help="create or upgrade the database")
+
+    load = sub.add_parser("load", help="validate and load one file as one batch")
+    load.add_argument("kind", choices=KINDS, help="the kind of file")
+    load.add_argument("file", help="the CSV file")
+    load.add_argument("--partner", help="the partner whose return this is")
+    load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
+    load.add_argument(
+        "--user",
+        metavar="EMAIL",
+        help="act with this account's rights (once accounts exist); default: the local operator",
+    )
+
+    listing = sub.add_parser("batches", help="list the batches loaded, newest first")
+    listing.add_argument(
+        "--user", metavar="EMAIL", help="only what this account may see (once accounts exist)"
+    )
+
+    back = sub.add_parser("rollback", help="undo a batch, restoring the rows it replaced")
+    back.add_argument("batch", type=int, help="the batch number")
+    back.add_argument(
+        "--user", metavar="EMAIL", help="act with this account's rights (once accounts exist)"
+    )
+
+    query = sub.add_parser("query", help="read-only SQL over the views")
+    query.add_argument("sql", help="one SELECT statement")
+    query.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    sub.add_parser("demo", help="build the demo database (synthetic data) into an empty file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one data command: 0 done, 1 refused (the message says why), 2 a usage mistake."""
+    command = args.command
+    if command == "query":
+        return _query(args)
+    if command == "init":
+        con = store.connect(args.db)
+        print(
+            f"Database ready at {config.db_path(args.db)} (schema version "
+            f"{store.schema_version(con)})."
+        )
+        return 0
+    if command == "load":
+        return _load(args)
+    if command == "batches":
+        return _batches(args)
+    if command == "rollback":
+        return _rollback(args)
+    if command == "demo":
+        return _demo(args)
+    raise AssertionError(command)
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    try:
+        person, name = person_for_cli(con, args.user)
+        removed = rollback_as(con, person, args.batch, rolled_back_by=name, via="cli")
+    except (RollbackRefused, AccessRefused) as exc:
+        print(f"Not rolled back: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Rolled back batch {args.batch}: {removed} rows removed; the rows it had "
+        "replaced are current again."
+    )
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"hubmetrics: there is no file {path}", file=sys.stderr)
+        return 2
+    errors_out = Path(args.errors) if args.errors else None
+    if errors_out is not None and not _writable(errors_out):
+        # Checked first, so that a load never succeeds with its problem list unwritten.
+        print(
+            f"hubmetrics: cannot write the problem list to {errors_out}: its folder does "
+            "not exist or cannot be written. Nothing was loaded.",
+            file=sys.stderr,
+        )
+        return 2
+    size = path.stat().st_size
+    limit = config.max_upload_bytes()
+    if size > limit:
+        # Refused before reading, so that a huge file is never read into memory.
+        result = LoadResult(
+            args.kind,
+            path.name,
+            accepted=False,
+            errors=[Problem(None, None, None, config.over_limit_message(size))],
+        )
+    else:
+        con = store.connect(args.db)
+        try:
+            person, name = person_for_cli(con, args.user)
+        except AccessRefused as exc:
+            print(f"Refused: {exc} Nothing was loaded.", file=sys.stderr)
+            return 1
+        result = load_as(
+            con,
+            person,
+            args.kind,
+            path,
+            file_name=path.name,
+            partner_id=args.partner,
+            submitted_by=name,
+            via="cli",
+        )
+    if errors_out is not None:
+        errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
+    if result.accepted:
+        print(
+            f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
+            f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings)."
+        )
+        for w in result.warnings[:PRINTED_PROBLEMS]:
+            print(f"  warning: {w.describe()}")
+        return 0
+    total = len(result.errors) + result.more_errors
+    print(
+        f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; nothing was loaded.",
+        file=sys.stderr,
+    )
+    for p in result.problems[:PRINTED_PROBLEMS]:
+        print(f"  {p.severity}: {p.describe()}", file=sys.stderr)
+    if len(result.problems) > PRINTED_PROBLEMS or result.more_errors:
+        print("  … more problems not shown; use --errors OUT.csv to get them all.", file=sys.stderr)
+    return 1
+
+
+def _writable(path: Path) -> bool:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists():
+        return path.is_file() and os.access(path, os.W_OK)
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _batches(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    try:
+        person, _ = person_for_cli(con, args.user)
+        partner = batches_for(con, person, via="cli")
+    except AccessRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    batches = list_batches(con, partner_id=partner)
+    if not batches:
+        print("No batches loaded yet.")
+        return 0
+    print(
+        f"{'batch':>5}  {'kind':<10} {'partner':<16} {'rows':>7} {'replaced':>8} "
+        f"{'warnings':>8}  {'status':<11} {'when':<16}  file"
+    )
+    for b in batches:
+        print(
+            f"{b.batch_id:>5}  {b.kind:<10} {b.partner_id or '':<16} {b.rows_loaded:>7} "
+            f"{b.rows_replaced:>8} {b.warnings:>8}  {b.status:<11} "
+            f"{b.submitted_at:%d/%m/%Y %H:%M}  {b.file_name}"
+        )
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    try:
+        result = run_query(args.db, args.sql)
+    except QueryRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(as_json(result) + "\n" if args.format == "json" else as_csv(result))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hubmetrics.demo.build import DemoBuildError, build_demo
+
+    con = store.connect(args.db)
+    try:
+        results = build_demo(con)
+    except DemoBuildError as exc:
+        print(f"hubmetrics: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(r.rows for r in results)
+    print(
+        f"Demo database built at {config.db_path(args.db)}: {len(results)} batches, "
+        f"{rows} rows. The data is synthetic."
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""What may be shown and shared: small-number suppression, shareable tables, pseudonyms."""

@@ -1,0 +1,371 @@
+"""Validated, all-or-nothing loading of the hub's uploaded files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from hubmetrics import config, store
+from hubmetrics.contract import file_kind
+from hubmetrics.contract.problems import Problem
+from hubmetrics.ingest import validate
+from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
+from hubmetrics.ingest.reading import (
+    NeedsSingleThread,
+    UnreadableFile,
+    decode,
+    read_header,
+    read_raw,
+)
+from hubmetrics.ingest.validate import Staged
+from hubmetrics.metrics import summary
+
+__all__ = ["LoadResult", "check_file", "load_file"]
+
+
+@dataclass
+class LoadResult:
+    """What became of one upload: loaded as a batch, or refused with every problem."""
+
+    kind: str
+    file_name: str
+    accepted: bool
+    batch_id: int | None = None
+    rows: int = 0
+    rows_replaced: int = 0
+    rows_ignored: int = 0
+    shape: str = "hub"
+    encoding: str = ""
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    more_errors: int = 0
+    preview: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.errors, *self.warnings]
+
+
+class _Refused(Exception):
+    """Raised inside the write transaction so that a refused (or only checked) file writes
+    nothing."""
+
+
+@dataclass
+class _Upload:
+    """An upload decoded and planned from its header, ready to be read into the store."""
+
+    staged: Staged
+    header: list[str]
+    readable: Path  # a UTF-8 file DuckDB can read
+    text_bytes: bytes
+    raw_table: str = ""  # a GIAS extract is first read whole into this temp table
+
+
+def check_file(
+    con: store.Connection,
+    kind: str,
+    data: bytes,
+    *,
+    file_name: str = "upload.csv",
+    partner_id: str | None = None,
+    preview_rows: int = 0,
+) -> LoadResult:
+    """Validate a file exactly as a load would, and write nothing (its transaction rolls back)."""
+    result = LoadResult(kind=kind, file_name=file_name, accepted=False)
+    cur = con.cursor()
+    try:
+        with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
+            source = Path(tmp) / "upload.csv"
+            source.write_bytes(data)
+            upload = _prepare(cur, kind, data, source, partner_id, Path(tmp), result)
+            if upload is not None:
+                _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
+        result.accepted = not result.errors
+        result.batch_id = None
+        return result
+    finally:
+        cur.close()
+
+
+def load_file(
+    con: store.Connection,
+    kind: str,
+    data: bytes | Path,
+    *,
+    file_name: str | None = None,
+    partner_id: str | None = None,
+    submitted_by: str | None = None,
+    submitted_at: datetime | None = None,
+    refresh_summary: bool = True,
+) -> LoadResult:
+    """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
+    or none does. After a load, the kept summary of the hub's children is recounted
+    (`hubmetrics.metrics.summary`); pass `refresh_summary=False` to load several files and
+    recount once."""
+    source = data if isinstance(data, Path) else None
+    content = data.read_bytes() if isinstance(data, Path) else data
+    file_name = file_name or (source.name if source else "upload.csv")
+    result = LoadResult(kind=kind, file_name=file_name, accepted=False)
+    folder = store.originals_folder(con)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"batch-{uuid.uuid4().hex}.csv"
+    kept = folder / stored_name
+    # The original is kept first, as `.part`; it takes its final name under the writer lock
+    # just before the commit. Given a path, DuckDB reads that file while a thread writes the
+    # copy and hashes it; given bytes, DuckDB reads the copy. The name says which process
+    # wrote it, so that a later open can tell a dead load's file from a live one's.
+    part = folder / f"{stored_name}.{os.getpid()}.part"
+    keeping = _Keeper(content, part)
+    if source is None:
+        keeping.run()
+    else:
+        keeping.start()
+    cur = con.cursor()
+    try:
+        with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
+            upload = _prepare(cur, kind, content, source or part, partner_id, Path(tmp), result)
+            if upload is None:
+                return result
+            keep = _Keep(
+                keeping, kept, stored_name, file_name, len(content), submitted_by, submitted_at
+            )
+            _in_transaction(con, cur, upload, partner_id, result, 0, keep)
+        result.accepted = not result.errors
+    except BaseException:
+        kept.unlink(missing_ok=True)
+        raise
+    finally:
+        keeping.join()
+        part.unlink(missing_ok=True)
+        cur.close()
+    if not result.accepted:
+        result.batch_id = None
+    elif refresh_summary:
+        summary.refresh_quietly(con)
+    return result
+
+
+@dataclass
+class _Keep:
+    """What a load (not a check) records with its batch."""
+
+    keeper: _Keeper
+    kept: Path
+    stored_name: str
+    file_name: str
+    file_bytes: int
+    submitted_by: str | None
+    submitted_at: datetime | None
+
+
+def _prepare(
+    cur: store.Connection,
+    kind: str,
+    data: bytes,
+    source: Path,
+    partner_id: str | None,
+    scratch: Path,
+    result: LoadResult,
+) -> _Upload | None:
+    """Decode the upload and plan it from its header; refuse what cannot be read at all."""
+    try:
+        spec = file_kind(kind)
+    except ValueError as exc:
+        result.errors.append(Problem(None, None, kind, str(exc)))
+        return None
+    if len(data) > config.max_upload_bytes():
+        result.errors.append(Problem(None, None, None, config.over_limit_message(len(data))))
+        return None
+    table = f"upload_{uuid.uuid4().hex[:12]}"
+    try:
+        encoding, text = decode(data)
+        result.encoding = encoding
+        header = read_header(text)
+    except UnreadableFile as exc:
+        result.errors.append(exc.problem)
+        return None
+    staged = validate.plan(header, spec, f"{table}_checked")
+    result.shape = staged.shape
+    result.errors += staged.errors
+    result.warnings += staged.warnings  # about the header: found once, before any reading
+    if staged.errors:
+        return None
+    if encoding in ("utf-8", "utf-8-sig"):
+        readable, text_bytes = source, data
+    else:
+        # DuckDB reads UTF-8; the kept original stays byte for byte as sent.
+        text_bytes = text.encode("utf-8")
+        readable = scratch / "upload-utf8.csv"
+        readable.write_bytes(text_bytes)
+    upload = _Upload(staged, header, readable, text_bytes)
+    if staged.shape == "gias":
+        # An extract is read whole, outside the transaction, then mapped to the hub's shape.
+        try:
+            raw = read_raw(cur, readable, text_bytes, header, table)
+        except UnreadableFile as exc:
+            result.errors.append(exc.problem)
+            return None
+        result.errors += raw.problems
+        upload.raw_table = raw.table
+    return upload
+
+
+def _in_transaction(
+    con: store.Connection,
+    cur: store.Connection,
+    upload: _Upload,
+    partner_id: str | None,
+    result: LoadResult,
+    preview_rows: int,
+    keep: _Keep | None,
+) -> None:
+    """Write the rows under a new batch, check them there, and commit only a clean load.
+
+    A check (`keep` None) always rolls back. DuckDB's parallel reader gives up on a few odd
+    files; those are read again, single-threaded, in a new transaction.
+    """
+    found = (list(result.errors), list(result.warnings))
+    for parallel in (True, False):
+        result.errors, result.warnings = list(found[0]), list(found[1])
+        try:
+            with store.write_transaction(con, cur):
+                _write_and_check(cur, upload, partner_id, result, preview_rows, keep, parallel)
+                if keep is None or result.errors:
+                    raise _Refused
+            return
+        except NeedsSingleThread:
+            continue
+        except _Refused:
+            return
+        except UnreadableFile as exc:
+            result.errors.append(exc.problem)
+            return
+
+
+def _write_and_check(
+    cur: store.Connection,
+    upload: _Upload,
+    partner_id: str | None,
+    result: LoadResult,
+    preview_rows: int,
+    keep: _Keep | None,
+    parallel: bool,
+) -> None:
+    staged = upload.staged
+    batch_id = new_batch_id(cur)
+    into = (BASE_TABLES[staged.kind.name], batch_id)
+    staged.errors, staged.warnings = [], []
+    if upload.raw_table:
+        validate.stage_gias(cur, upload.raw_table, upload.header, staged, into)
+        result.errors += [p for p in staged.errors]
+        result.warnings += [p for p in staged.warnings]
+        staged.errors, staged.warnings = [], []
+        if result.errors and not staged.built:
+            return
+    else:
+        query, params = validate.row_query(staged, len(upload.header), partner_id, batch_id)
+        raw = read_raw(
+            cur,
+            upload.readable,
+            upload.text_bytes,
+            upload.header,
+            staged.table.removesuffix("_checked"),
+            query,
+            params,
+            into=into,
+            parallel=parallel,
+        )
+        result.errors += raw.problems
+        validate.check_view(cur, staged, raw.table)
+    # The kept copy is written and hashed while DuckDB reads; a file loaded before is
+    # found only now, and its rows roll back with the refusal.
+    sha256 = "" if keep is None else _refuse_if_loaded_before(cur, keep.keeper, result)
+    validate.check(cur, staged, partner_id)
+    result.rows, result.rows_ignored = staged.rows, staged.ignored
+    result.errors += staged.errors
+    result.warnings += staged.warnings
+    result.more_errors = staged.more_errors
+    if preview_rows:
+        result.preview = _preview(cur, staged, preview_rows)
+    if keep is None or result.errors:
+        return
+    keep.keeper.part.rename(keep.kept)
+    result.batch_id = batch_id
+    result.rows_replaced = apply_batch(
+        cur,
+        staged,
+        batch_id,
+        partner_id=partner_id,
+        file_name=keep.file_name,
+        stored_name=keep.stored_name,
+        sha256=sha256,
+        file_bytes=keep.file_bytes,
+        encoding=result.encoding,
+        submitted_by=keep.submitted_by,
+        submitted_at=keep.submitted_at,
+    )
+
+
+def _refuse_if_loaded_before(cur: store.Connection, keeper: _Keeper, result: LoadResult) -> str:
+    """The file's SHA-256; raises _Refused when these exact bytes are already a loaded batch."""
+    keeper.join()
+    previous = cur.execute(
+        "SELECT batch_id, file_name, strftime(submitted_at, '%d/%m/%Y %H:%M') FROM batch "
+        "WHERE sha256 = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
+        [keeper.sha256],
+    ).fetchone()
+    if previous:
+        result.errors = [
+            Problem(
+                None,
+                None,
+                None,
+                f"This exact file was already loaded as batch {previous[0]} "
+                f"('{previous[1]}', {previous[2]}). It was not loaded again.",
+            )
+        ]
+        result.warnings = []
+        raise _Refused
+    return keeper.sha256
+
+
+def _preview(cur: store.Connection, staged: Staged, rows: int) -> list[dict[str, object]]:
+    if not staged.built:
+        return []
+    columns = ["line", *staged.kind.column_names]
+    cursor = cur.execute(
+        f"SELECT {', '.join(columns)} FROM {staged.table} WHERE NOT is_empty "  # safe: contract names
+        "ORDER BY line LIMIT ?",
+        [rows],
+    )
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+class _Keeper(threading.Thread):
+    """Writes the kept copy of an upload and hashes it (hashing and I/O release the GIL)."""
+
+    def __init__(self, content: bytes, part: Path) -> None:
+        super().__init__(daemon=True)
+        self.content, self.part, self.sha256 = content, part, ""
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.part.write_bytes(self.content)
+            self.sha256 = hashlib.sha256(self.content).hexdigest()
+        except BaseException as exc:  # re-raised by join() in the loading thread
+            self.error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.is_alive():
+            super().join(timeout)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
