@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,8 +16,9 @@ import pytest
 
 from hubmetrics import contract
 from hubmetrics.config import DEMO_DIR, TEMPLATES_DIR
-from hubmetrics.demo.generate import BREAKDOWNS as COUNTS
-from hubmetrics.demo.generate import SYNTHETIC_NOTE, read_manifest, write_demo_files
+from hubmetrics.demo.files import write_demo_files
+from hubmetrics.demo.manifest import SYNTHETIC_NOTE, read_manifest
+from hubmetrics.demo.partners import BREAKDOWNS as COUNTS
 
 SCHOOL_AGE = ("ks1", "ks2", "ks3", "ks4", "ks5")
 FILE_NAME = re.compile(
@@ -398,6 +402,45 @@ def test_demo_loads_through_the_normal_ingestion(tmp_path: Path) -> None:
     warnings = [w for r in results for w in r.warnings]
     assert 1 <= len(warnings) <= 2
     assert all(w.column == "school_urn" for w in warnings)
+
+
+def test_opening_the_demo_database_loads_no_generator() -> None:
+    """The app opens its database through `hubmetrics.demo.build`, which reads the manifest
+    only: none of the generator, its tables of places, schools and partners, or its writers."""
+    generator = {
+        f"hubmetrics.demo.{name}"
+        for name in (
+            "generator",
+            "activity_kinds",
+            "music_services",
+            "arts_and_education",
+            "community",
+            "programmes",
+            "places",
+            "schools",
+            "partners",
+            "draws",
+            "dates",
+            "files",
+            "templates",
+            "cli",
+        )
+    }
+    script = (
+        "import json, sys\n"
+        "import hubmetrics.demo.build\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('hubmetrics.demo'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    loaded = set(json.loads(out))
+    assert "hubmetrics.demo.manifest" in loaded
+    assert loaded & generator == set()
 
 
 # -- the lead partner's pseudonymised records -----------------------------------------------------

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from hubmetrics.demo.generate import main
+from hubmetrics.demo.cli import main
 
 raise SystemExit(main())

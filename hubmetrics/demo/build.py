@@ -6,7 +6,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from hubmetrics import config, store
-from hubmetrics.demo.generate import read_manifest
+from hubmetrics.demo.manifest import read_manifest
 from hubmetrics.ingest import LoadResult, load_file
 from hubmetrics.metrics import summary
 
