@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from datetime import date
 from typing import Any
 
+from hubmetrics.cli.options import UsageError, add_year_and_goals, as_of_of, goals_of, told, year_of
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import MetricValue, compute_metrics
 from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.formatting import format_value
 from hubmetrics.metrics.registry import METRICS
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
-from hubmetrics.metrics.years import YearError, parse_year, year_label
 
 STATUS_WORDS = {
     "on_track": "on track",
@@ -32,20 +30,11 @@ def add_commands(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "metrics", help="every metric and goal status for an academic year"
     )
-    parser.add_argument("--year", required=True, help="the academic year, like 2025/26")
     parser.add_argument("--partner", help="only this partner's activities (partner_id)")
     parser.add_argument("--la", help="only activities at schools in this local authority")
     parser.add_argument("--age-band", dest="age_band", help="only this age band")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument(
-        "--goals", help="the goals file (default: $HUBMETRICS_GOALS or data/goals.toml)"
-    )
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        help="today's date for the year in progress (YYYY-MM-DD; default today, or the "
-        "demo database's own date)",
-    )
+    add_year_and_goals(parser, as_of=True)
     return parser
 
 
@@ -56,28 +45,13 @@ def run(args: argparse.Namespace) -> int:
     return run_on(store.connect_read_only(args.db), args)
 
 
+@told
 def run_on(con: Any, args: argparse.Namespace) -> int:
     """Run `hubmetrics metrics`: 0 printed, 1 the goals file is wrong, 2 a usage mistake."""
-    from hubmetrics.metrics.goals import GoalsFileError, load_goals
-
-    try:
-        label = year_label(parse_year(args.year))
-        filters = _filters(con, args)
-        as_of = date.fromisoformat(args.as_of) if getattr(args, "as_of", None) else None
-    except (YearError, _UsageError) as exc:
-        print(f"hubmetrics metrics: {exc}", file=sys.stderr)
-        return 2
-    except ValueError:
-        print(
-            f"hubmetrics metrics: {args.as_of!r} is not a date; write it like 2026-03-01.",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        goals = load_goals(getattr(args, "goals", None))
-    except GoalsFileError as exc:
-        print(f"hubmetrics metrics: {exc}", file=sys.stderr)
-        return 1
+    label = year_of(args)
+    filters = _filters(con, args)
+    as_of = as_of_of(args)
+    goals = goals_of(args)
     from hubmetrics.store import as_of as recorded_as_of
 
     values = compute_metrics(con, label, filters, baselines=goals.baselines)
@@ -158,16 +132,12 @@ def _plain(value: MetricValue) -> Any:
     return value.value if not isinstance(value.value, dict) else None
 
 
-class _UsageError(Exception):
-    """A filter that names nothing in the database."""
-
-
 def _filters(con: Any, args: argparse.Namespace) -> Filters:
     band = args.age_band
     if band is not None:
         band = band.strip().lower().replace(" ", "_").replace("-", "_")
         if band not in AGE_BANDS:
-            raise _UsageError(
+            raise UsageError(
                 f"{args.age_band!r} is not an age band: use one of {', '.join(AGE_BANDS)}."
             )
     partner = args.partner
@@ -178,7 +148,7 @@ def _filters(con: Any, args: argparse.Namespace) -> Filters:
         )
         found = [p for p in known if p.lower() == partner.strip().lower()]
         if not found:
-            raise _UsageError(
+            raise UsageError(
                 f"There is no partner {partner!r}. The partners are: {', '.join(known) or 'none'}."
             )
         partner = found[0]
@@ -187,7 +157,7 @@ def _filters(con: Any, args: argparse.Namespace) -> Filters:
         known = _list(con, "SELECT DISTINCT local_authority FROM schools ORDER BY 1")
         found = [x for x in known if x.lower() == la.strip().lower()]
         if not found:
-            raise _UsageError(
+            raise UsageError(
                 f"There is no local authority {la!r} in the schools list. The local "
                 f"authorities are: {', '.join(known) or 'none (load a schools list first)'}."
             )

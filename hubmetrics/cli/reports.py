@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hubmetrics import store
-from hubmetrics.metrics.years import YearError, parse_year, year_bounds, year_label
+from hubmetrics.cli.options import UsageError, add_year_and_goals, as_of_of, goals_of, told, year_of
+from hubmetrics.metrics.years import parse_year, year_bounds
 from hubmetrics.people.actions import person_for_cli, record_export
 
 COMMANDS = ("export", "report")
@@ -47,34 +47,22 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("export", help="documents for the funder: the ACE return")
     what = parser.add_subparsers(dest="export", required=True, metavar="WHAT")
     ace = what.add_parser("ace", help="the Arts Council England return workbook (.xlsx)")
-    ace.add_argument("--year", required=True, help="the academic year, like 2025/26")
+    add_year_and_goals(ace)
     ace.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
-    ace.add_argument(
-        "--goals", help="the goals file (default: $HUBMETRICS_GOALS or data/goals.toml)"
-    )
     return parser
 
 
+@told
 def run_export_command(args: argparse.Namespace) -> int:
     """Run `hubmetrics export ace`: 0 written, 1 the goals file is wrong, 2 a usage mistake."""
-    from hubmetrics.metrics.goals import GoalsFileError, load_goals
     from hubmetrics.reports.ace import write_ace_workbook
 
-    try:
-        label = year_label(parse_year(args.year))
-    except YearError as exc:
-        print(f"hubmetrics export: {exc}", file=sys.stderr)
-        return 2
+    label = year_of(args)
     out = Path(args.out)
     problem = _unwritable(out)
     if problem:
-        print(f"hubmetrics export: cannot write {out}: {problem}", file=sys.stderr)
-        return 2
-    try:
-        goals = load_goals(getattr(args, "goals", None))
-    except GoalsFileError as exc:
-        print(f"hubmetrics export: {exc}", file=sys.stderr)
-        return 1
+        raise UsageError(f"cannot write {out}: {problem}")
+    goals = goals_of(args)
     con = store.connect_read_only(args.db)
     try:
         if not _has_activities(con, label):
@@ -120,53 +108,24 @@ def _has_activities(con: Any, year: str) -> bool:
 def add_report_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add `report --year Y --out FILE.pdf [--goals FILE] [--as-of YYYY-MM-DD]`."""
     parser = subparsers.add_parser("report", help="the trustees' board pack (PDF) for a year")
-    parser.add_argument("--year", required=True, help="the academic year, like 2025/26")
+    add_year_and_goals(parser, as_of=True)
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-    parser.add_argument(
-        "--goals", help="the goals file (default: $HUBMETRICS_GOALS or data/goals.toml)"
-    )
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        help="today's date for the year in progress (YYYY-MM-DD; default today, or the demo "
-        "database's own date)",
-    )
     return parser
 
 
+@told
 def run_report_command(args: argparse.Namespace) -> int:
     """Run `hubmetrics report`: 0 written, 1 the goals file is wrong, 2 a usage mistake."""
-    from hubmetrics.metrics.goals import GoalsFileError, load_goals
-
-    try:
-        label = year_label(parse_year(args.year))
-    except YearError as exc:
-        print(f"hubmetrics report: {exc}", file=sys.stderr)
-        return 2
-    as_of = None
-    if getattr(args, "as_of", None):
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            print(
-                f"hubmetrics report: {args.as_of!r} is not a date; write it like 2026-03-01.",
-                file=sys.stderr,
-            )
-            return 2
+    label = year_of(args)
+    as_of = as_of_of(args)
     out = Path(args.out)
     folder = out.parent if str(out.parent) else Path(".")
     if out.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        print(
-            f"hubmetrics report: cannot write {out}: its folder does not exist or cannot be "
-            "written, or it is a folder.",
-            file=sys.stderr,
+        raise UsageError(
+            f"cannot write {out}: its folder does not exist or cannot be written, or it is a "
+            "folder."
         )
-        return 2
-    try:
-        goals = load_goals(getattr(args, "goals", None))
-    except GoalsFileError as exc:
-        print(f"hubmetrics report: {exc}", file=sys.stderr)
-        return 1
+    goals = goals_of(args)
     from hubmetrics.reports.boardpack import BoardPackError, write_board_pack
 
     con = store.connect_read_only(args.db)

@@ -234,7 +234,7 @@ PARTICIPANTS = FileKind(
 
 FILE_KINDS: dict[str, FileKind] = {k.name: k for k in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS)}
 
-# The hub's own pseudonym format (see hubmetrics/pseudonymise.py): never refused.
+# The hub's own pseudonym format (see hubmetrics/disclosure/pseudonymise.py): never refused.
 PSEUDONYM_PREFIX = "p_"
 PSEUDONYM_HEX = 20
 PSEUDONYM_RE = r"p_[0-9a-f]{20}"

@@ -217,7 +217,7 @@ _README = """# Demo data
 **{note}.**
 
 Every partner (other than the lead partner, named for realism), every school, URN, postcode
-and figure here is made up by `hubmetrics/demo.py`; the town and village names are real so
+and figure here is made up by `hubmetrics/demo/`; the town and village names are real so
 that the maps look right.
 
 Regenerate with `python -m hubmetrics.demo --out data/demo` (deterministic: the same seed
@@ -240,7 +240,7 @@ and when it would have arrived; the files load through the normal ingestion.
 - pseudonymised records (`participants_NMPAT_*.csv`) of the lead partner's own pupils in its
   whole-class teaching, tuition, ensembles and choirs, one file per term sent with that term's
   return: invented children with made-up pupil numbers, turned into the hub's pseudonyms with
-  the demo's own key (`hubmetrics/demo_participants.py`). Most stop after whole-class teaching;
+  the demo's own key (`hubmetrics/demo/participants.py`). Most stop after whole-class teaching;
   about one in five goes on to tuition the year after; a few reach ensembles and advanced
   groups. The other partners send no records, as most partners would not;
 - breakdowns left blank (not recorded) by some partners and on some rows;
