@@ -11,6 +11,7 @@ from hub_fixture import ACTIVITIES_HEADER, load_text, snapshot
 from hubmetrics import store
 from hubmetrics.contract import ACTIVITIES, PARTNERS, SCHOOLS
 from hubmetrics.ingest.batches import RollbackRefused, list_batches, rollback
+from hubmetrics.store import database
 from hubmetrics.store.query import QueryRefused, run_query
 
 CORRECTION = (
@@ -134,11 +135,11 @@ def test_migrations_upgrade_an_older_database_in_place(
     released = len(store.MIGRATIONS)
     # A later version of the code adds a migration; the old file must upgrade and keep its data.
     monkeypatch.setattr(
-        store,
+        database,
         "MIGRATIONS",
         (*store.MIGRATIONS, "ALTER TABLE partner_row ADD COLUMN region VARCHAR;"),
     )
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(store.MIGRATIONS))
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(database.MIGRATIONS))
     con = store.connect(path)
     assert store.schema_version(con) == released + 1
     assert con.execute("SELECT partner_id, region FROM partner_row").fetchall() == [("NMPAT", None)]
@@ -150,7 +151,7 @@ def test_migrations_upgrade_an_older_database_in_place(
 def test_a_newer_database_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "new.duckdb"
     store.connect(path).close()
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 0)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 0)
     with pytest.raises(store.StoreError, match="newer"):
         store.connect(path)
 
