@@ -9,12 +9,13 @@ from typing import Any, Literal, NamedTuple
 
 from hubmetrics import store
 from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, SCHOOLS
-from hubmetrics.metrics import Filters, MetricValue, cold_spot_school_list
 from hubmetrics.metrics.breakdown import (
     compute_metrics_by,
     figures_by_listed_school,
     metrics_by_groups,
 )
+from hubmetrics.metrics.compute import MetricValue, cold_spot_school_list
+from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.years import year_label, year_of
 
 TERMS = ("autumn", "spring", "summer")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from hubmetrics import config, store
+from hubmetrics import config
+from hubmetrics.store import database as store
 
 MANIFEST = "manifest.json"
 SNAPSHOT = "hub.duckdb"

@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
-from hubmetrics import store
 from hubmetrics.disclosure.inert import neutralise_formula
+from hubmetrics.store import database as store
 
 PUBLIC_VIEWS = ("activities", "schools", "partners", "batches", "participants")
 
