@@ -15,6 +15,7 @@ from hubmetrics.disclosure.visibility import figure_for, rows_for, share_behind
 from hubmetrics.metrics import Filters, MetricValue
 from hubmetrics.metrics.status import IndicatorResult
 from hubmetrics.people.access import Person, sees_in_full
+from hubmetrics.plots.theme import number as number  # a figure for a chart ([c] left out)
 
 # Nobody known (a page run on its own): treated as the most restricted role.
 NOBODY = Person("(nobody)", "viewer")
@@ -89,8 +90,3 @@ def rows(
         partner_of=partner_of,
         at_most=at_most,
     )
-
-
-def number(value: object) -> float | None:
-    """A figure for a chart: hidden ([c]) and missing values are left out."""
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -13,6 +13,11 @@ from hubmetrics.app.auth import audit_download
 from hubmetrics.disclosure.sharing import shareable_csv
 from hubmetrics.disclosure.suppression import SUPPRESSED
 
+# The number formats of the pages' tables.
+COUNT = st.column_config.NumberColumn(format="%,d")
+PERCENT = st.column_config.NumberColumn(format="%.1f%%")
+RATIO = st.column_config.NumberColumn(format="%.2f")
+
 
 def show_table(
     rows: Sequence[Mapping[str, Any]] | pd.DataFrame,

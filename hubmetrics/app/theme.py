@@ -1,4 +1,8 @@
-"""One look for every chart: colour-blind-safe colours, titled axes, British number format."""
+"""The app's side of the charts: showing them, and each figure built once for the same data.
+
+The look itself (colours, titled axes, the plotly template) is the library's
+(hubmetrics.plots.theme); its names are handed on here for the pages.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +11,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
-# Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
-OKABE_ITO = [
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",
+from hubmetrics.plots.theme import COLD_SPOT, ENGAGED, OKABE_ITO, PARITY, styled
+
+__all__ = [
+    "COLD_SPOT",
+    "ENGAGED",
+    "KEPT_FIGURES",
+    "OKABE_ITO",
+    "PARITY",
+    "forget_figures",
+    "kept",
+    "show",
+    "styled",
 ]
-ENGAGED, COLD_SPOT, PARITY = "#0072B2", "#D55E00", "#000000"
-
-pio.templates["hubmetrics"] = go.layout.Template(
-    layout=go.Layout(
-        colorway=OKABE_ITO,
-        font={"family": "Source Sans Pro, sans-serif", "size": 14, "color": "#1B1F24"},
-        separators=".,",  # 1,234.5 — British format
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis={"showgrid": False, "linecolor": "#8A94A6", "ticks": "outside"},
-        yaxis={"gridcolor": "#E6E9EF", "zerolinecolor": "#8A94A6", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
-        hoverlabel={"font_size": 13},
-    )
-)
-pio.templates.default = "hubmetrics"
-
-
-def styled(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    """Every chart says what it shows and in what unit."""
-    fig.update_layout(title={"text": title, "x": 0}, template="hubmetrics")
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
-    return fig
 
 
 def show(fig: go.Figure, key: str) -> None:

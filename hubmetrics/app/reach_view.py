@@ -1,0 +1,158 @@
+"""The Reach page's pieces: its figures, charts and tables as the signed-in person may see them.
+
+The rows and sentences are the library's (hubmetrics.metrics.reach_tables), the charts too
+(hubmetrics.plots.reach); here they meet the person (small numbers hidden for whoever may
+not see them) and the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from hubmetrics.app import cached, figures
+from hubmetrics.app import format as fmt
+from hubmetrics.app.children import children_beside
+from hubmetrics.app.tables import COUNT, PERCENT, RATIO, show_table
+from hubmetrics.app.theme import kept
+from hubmetrics.metrics import METRICS, Filters, MetricValue
+from hubmetrics.metrics import reach as reach_lib
+from hubmetrics.metrics import reach_tables as reach
+from hubmetrics.metrics.reach import SchoolReach
+from hubmetrics.metrics.reach_tables import Table
+from hubmetrics.plots import reach as plots
+
+# The number formats of the columns of the Reach page's tables of figures.
+FORMATS = {
+    "Participations": COUNT,
+    "Share of participants": PERCENT,
+    "Area's share": PERCENT,
+    "Representation": RATIO,
+    "Participants in the group": COUNT,
+    "Participants counted": COUNT,
+    "Rows not recorded": COUNT,
+    "FSM share": PERCENT,
+    "FSM area": PERCENT,
+    "FSM representation": RATIO,
+    "SEND share": PERCENT,
+    "SEND area": PERCENT,
+    "SEND representation": RATIO,
+    "Global majority share": PERCENT,
+    "Looked-after": COUNT,
+}
+
+
+def key_figures(values: dict[str, MetricValue], filters: Filters) -> None:
+    keys = reach.key_figures(values)
+    for column, key in zip(st.columns(len(keys)), keys, strict=True):
+        column.metric(METRICS[key].label, shown_metric(key, values, filters))
+    st.caption(children_beside(values) or reach.PARTICIPATIONS_NOTE)
+
+
+def table(rows: Table, *, key: str, file_name: str, **dataframe_args: Any) -> None:
+    """One of the page's tables, with its columns' number formats and its download."""
+    columns = {c for r in rows.rows[:1] for c in r}
+    show_table(
+        rows.rows,
+        key=key,
+        file_name=file_name,
+        counts=rows.counts,
+        ratios=rows.ratios,
+        column_config={c: f for c, f in FORMATS.items() if c in columns},
+        **dataframe_args,
+    )
+
+
+def age_band_chart(bands: Table) -> go.Figure:
+    shown = [r["Participations"] for r in _shown(bands)]
+    return plots.age_band_chart([str(r["Age band"]) for r in bands.rows], shown)
+
+
+def hard_to_reach_chart(groups: Table) -> go.Figure:
+    shown = _shown(groups)
+    return kept(
+        plots.parity_chart,
+        [plots.group_label(r) for r in shown],
+        [[r["Representation"] for r in shown]],
+        [""],
+        [[plots.ratio_text(r["Representation"]) for r in shown]],
+        "Hard-to-reach groups against the area",
+    )
+
+
+def looked_after(values: dict[str, MetricValue], filters: Filters) -> None:
+    """Looked-after children: a count alone, beside the chart of the groups."""
+    st.metric(
+        METRICS["lac_participants"].label,
+        shown_metric("lac_participants", values, filters),
+        border=True,
+    )
+    st.caption(reach.looked_after_note(values["lac_participants"]))
+
+
+def area_chart(areas: Table, title: str) -> go.Figure:
+    charted = [r for r in _shown(areas) if r[title] != reach.NOT_AT_A_SCHOOL]
+    fsm = [r["FSM representation"] for r in charted]
+    send = [r["SEND representation"] for r in charted]
+    return kept(
+        plots.parity_chart,
+        [str(r[title]) for r in charted],
+        [fsm, send],
+        ["Free school meals", "SEND"],
+        [[plots.ratio_text(v) for v in fsm], [plots.ratio_text(v) for v in send]],
+        f"Free school meals and SEND representation by {title.lower()}",
+    )
+
+
+def schools_map(year: str, filters: Filters, schools: Sequence[SchoolReach]) -> go.Figure:
+    """The schools with a location, or their districts where there are too many to draw."""
+    on_map = reach.placed(schools)
+    if reach.by_district(on_map):
+        districts = reach.placed(cached.district_reach(year, filters))
+        shown = [r["Participations"] for r in _shown(reach.district_participations(districts))]
+        return plots.district_map(districts, shown)
+    # Each school's participations as the person may see them (the table below hides them
+    # the same way): a hidden one is drawn at the smallest size and read as [c].
+    with_children, rows = cached.school_rows(year, filters)
+    counts = reach.school_counts(with_children)
+    return plots.school_map(
+        on_map, {r["URN"]: r["Participations"] for r in figures.rows(rows, counts=counts)}
+    )
+
+
+def school_totals(schools: Sequence[SchoolReach]) -> None:
+    """The counts of schools beside the map, and what the map draws."""
+    for label, n in reach.school_totals(schools):
+        st.metric(label, f"{n:,}", border=True)
+    st.caption(reach.map_note(schools))
+
+
+def schools_table(year: str, filters: Filters) -> None:
+    with_children, rows = cached.school_rows(year, filters)
+    show_table(
+        rows,
+        hide_index=True,
+        column_config={
+            "URN": st.column_config.NumberColumn(format="%d"),
+            "Participations": COUNT,
+            "Individual children": COUNT,
+            "Pupils": COUNT,
+            "FSM %": PERCENT,
+        },
+        key="schools_map_table",
+        file_name="schools-reached.csv",
+        counts=reach.school_counts(with_children),
+        at_most=reach_lib.SCHOOL_MAP_LIMIT,
+    )
+
+
+def shown_metric(key: str, values: dict[str, MetricValue], filters: Filters) -> str:
+    """A metric as the person may see it, as text."""
+    return fmt.shown(key, figures.metric(values[key], values, filters))
+
+
+def _shown(rows: Table) -> list[dict[str, object]]:
+    return figures.rows(rows.rows, counts=rows.counts, ratios=rows.ratios)
