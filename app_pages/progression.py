@@ -3,7 +3,6 @@ children are against the area — from partners' pseudonymised participant recor
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from hubmetrics.app import cached, figures
@@ -11,22 +10,14 @@ from hubmetrics.app.auth import require
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.filters import View
 from hubmetrics.app.tables import show_table
-from hubmetrics.app.theme import OKABE_ITO, show
+from hubmetrics.app.theme import show
 from hubmetrics.app.view import current_view, header
-from hubmetrics.disclosure.suppression import suppress_count, suppress_ratio
+from hubmetrics.disclosure.visibility import count_at, published_at
 from hubmetrics.metrics import METRICS, MetricValue
 from hubmetrics.metrics.demographics import DIMENSIONS, Profile
 from hubmetrics.metrics.formatting import format_published
-from hubmetrics.metrics.pathways import Sankey, cohort_sankey, funnel_rows
-
-STAGE_COLOURS = {
-    "wcet": OKABE_ITO[4],
-    "tuition": OKABE_ITO[0],
-    "ensemble": OKABE_ITO[2],
-    "advanced": OKABE_ITO[3],
-    "other": OKABE_ITO[1],
-    "none": "#B8BFCC",
-}
+from hubmetrics.metrics.pathways import cohort_sankey, funnel_rows
+from hubmetrics.plots.pathways import sankey_chart
 
 
 def page() -> None:
@@ -44,11 +35,8 @@ def page() -> None:
             "they take after whole-class teaching."
         )
         return
-    # Small numbers are hidden for whoever may not see these figures in full: a trustee, or
-    # a partner looking beyond its own (docs/access.md); None shows true values.
-    threshold: int | None = (
-        None if figures.in_full(view.filters.partner_id) else figures.threshold()
-    )
+    # Small numbers are hidden for whoever may not see these figures in full (docs/access.md).
+    threshold = figures.hidden_at(view.filters.partner_id)
     key_figures(cached.metrics(view.year, view.filters), threshold)
     pathways(view, threshold)
     profile(view, threshold)
@@ -60,14 +48,16 @@ def page() -> None:
 def key_figures(values: dict[str, MetricValue], threshold: int | None) -> None:
     keys = ("participations", "unique_cyp", "unique_continuation_rate", "continuation_rate")
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
-        column.metric(METRICS[key].label, format_published(key, _published(values[key], threshold)))
+        column.metric(
+            METRICS[key].label, format_published(key, published_at(values[key], threshold))
+        )
     st.caption(children_beside(values) or "No participant records in this selection.")
     rate = values["unique_continuation_rate"]
     if rate.value is not None:
         st.caption(
             f"Children continuing after whole-class teaching: "
-            f"{format_published('participations', _count(rate.numerator, threshold))} of the "
-            f"{format_published('participations', _count(rate.denominator, threshold))} "
+            f"{format_published('participations', count_at(rate.numerator, threshold))} of the "
+            f"{format_published('participations', count_at(rate.denominator, threshold))} "
             "children in whole-class teaching the year before had a record in another "
             "activity this year. Continuation from the returns is the activity returns' own "
             "estimate, in which a child in two groups counts twice."
@@ -91,7 +81,7 @@ def pathways(view: View, threshold: int | None) -> None:
         "Cohort", cohorts, key="progression_cohort", format_func=lambda c: f"First seen in {c}"
     )
     sankey = cohort_sankey(progression, cohort, threshold)
-    show(_sankey_figure(sankey), "progression_sankey")
+    show(sankey_chart(sankey), "progression_sankey")
     if sankey.hidden:
         flows = "flow" if sankey.hidden == 1 else "flows"
         st.caption(
@@ -144,54 +134,6 @@ def _profile_table(result: Profile, dimension: str) -> None:
     ]
     slug = dimension.lower().replace(" ", "_")
     show_table(rows, key=f"profile_{slug}", file_name=f"children-{slug}.csv")
-
-
-def _sankey_figure(sankey: Sankey) -> go.Figure:
-    link_colours = [_faded(STAGE_COLOURS[sankey.node_stages[target]]) for target in sankey.targets]
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={
-                "label": sankey.labels,
-                "color": [STAGE_COLOURS[s] for s in sankey.node_stages],
-                "pad": 18,
-                "hovertemplate": "%{label}: %{value:,} children<extra></extra>",
-            },
-            link={
-                "source": sankey.sources,
-                "target": sankey.targets,
-                "value": sankey.values,
-                "color": link_colours,
-                "hovertemplate": "%{source.label} → %{target.label}: %{value:,} children"
-                "<extra></extra>",
-            },
-        )
-    )
-    fig.update_layout(
-        title={"text": f"Where the {sankey.cohort} cohort went, year by year", "x": 0},
-        height=460,
-        margin={"l": 20, "r": 20, "t": 50, "b": 20},
-    )
-    return fig
-
-
-def _faded(colour: str) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, 0.35)"
-
-
-def _published(value: MetricValue, threshold: int | None) -> object:
-    if threshold is None or value.value is None:
-        return value.value
-    if METRICS[value.key].unit == "count":
-        return suppress_count(value.value if isinstance(value.value, int) else None, threshold)
-    number = value.value if isinstance(value.value, float) else None
-    return suppress_ratio(number, value.numerator, value.denominator, threshold)
-
-
-def _count(n: int | float | None, threshold: int | None) -> object:
-    count = int(n) if n is not None else None
-    return count if threshold is None else suppress_count(count, threshold)
 
 
 def _text(key_or_column: str, value: object) -> str:

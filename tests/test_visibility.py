@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hubmetrics.disclosure.visibility import figure_for, published_metric, rows_for, share_behind
+from hubmetrics.disclosure.visibility import (
+    count_at,
+    figure_for,
+    published_at,
+    published_metric,
+    rows_for,
+    share_behind,
+    threshold_for,
+)
 from hubmetrics.metrics import MetricValue
 from hubmetrics.people.access import Person
 
@@ -149,3 +157,62 @@ def test_the_first_rows_are_hidden_as_in_the_whole_table() -> None:
     hidden = rows_for(VIEWER, TABLE, counts=COUNTS, ratios=RATIOS, at_most=2)
     hidden[1]["Partner"] = "changed"
     assert shown(VIEWER)[1][0] == "ROCK-NN"
+
+
+# --- the Progression page's figures: a threshold chosen for the person, then applied --------
+
+
+@pytest.mark.parametrize(
+    ("person", "partner_id", "threshold"),
+    [
+        (STAFF, None, None),
+        (ADMIN, "NMPAT", None),
+        (VIEWER, None, 4),
+        (VIEWER, "ROCK-NN", 4),
+        (PARTNER, "ROCK-NN", None),  # its own figures in full
+        (PARTNER, "NMPAT", 4),
+        (PARTNER, None, 4),  # the whole hub holds the other partners
+    ],
+)
+def test_the_threshold_is_none_for_whoever_sees_in_full(
+    person: Person, partner_id: str | None, threshold: int | None
+) -> None:
+    assert threshold_for(person, 4, partner_id=partner_id) == threshold
+
+
+# Hand-made: 5 children, 3 of the 5 in whole-class teaching last year continued (60%); the
+# returns' estimate is 8 of 10 (80%).
+CHILDREN = MetricValue("unique_cyp", 5, rows=12)
+FEW = MetricValue("unique_cyp", 3, rows=12)
+CONTINUING = MetricValue("unique_continuation_rate", 0.6, numerator=3, denominator=5, rows=12)
+RETURNS = MetricValue("continuation_rate", 0.8, numerator=8, denominator=10, skipped=0, rows=4)
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "published"),
+    [
+        (CHILDREN, 4, 5),
+        (FEW, 4, "[c]"),  # 3 children, at most 4
+        (FEW, 2, 3),
+        (FEW, None, 3),  # in full
+        (CONTINUING, 4, "[c]"),  # made from 3 children
+        (CONTINUING, 2, 0.6),
+        (CONTINUING, None, 0.6),
+        (RETURNS, 4, 0.8),  # 8 of 10: neither small
+        (RETURNS, 9, "[c]"),  # 8 is small at 9
+        (MetricValue("unique_cyp", None, rows=0), 4, None),  # no records: no data
+        # No activity rows: the count as it is, where published_metric says no data.
+        (MetricValue("participations", 0, rows=0), 4, 0),
+    ],
+)
+def test_a_figure_at_the_persons_threshold(
+    value: MetricValue, threshold: int | None, published: object
+) -> None:
+    assert published_at(value, threshold) == published
+
+
+def test_a_breakdown_is_not_one_figure_and_counts_of_children_are_hidden_alike() -> None:
+    with pytest.raises(ValueError, match="breakdown"):
+        published_at(MetricValue("participations_by_age_band", {"ks2": 3}, rows=1), None)
+    assert [count_at(n, 4) for n in (0, 1, 4, 5, None)] == [0, "[c]", "[c]", 5, None]
+    assert count_at(3.0, None) == 3 and isinstance(count_at(3.0, None), int)

@@ -11,7 +11,7 @@ from hubmetrics.app import cached
 from hubmetrics.app.auth import current_person
 from hubmetrics.app.filters import View
 from hubmetrics.app.view import VIEW_KEY
-from hubmetrics.disclosure.visibility import figure_for, rows_for, share_behind
+from hubmetrics.disclosure.visibility import figure_for, rows_for, share_behind, threshold_for
 from hubmetrics.metrics import Filters, MetricValue
 from hubmetrics.metrics.status import IndicatorResult
 from hubmetrics.people.access import Person, sees_in_full
@@ -37,6 +37,13 @@ def view_partner() -> str | None:
 
 def in_full(partner_id: str | None = None) -> bool:
     return sees_in_full(person(), partner_id)
+
+
+def hidden_at(partner_id: str | None = None) -> int | None:
+    """The threshold small numbers are hidden at for the person, or None: they see the
+    figures about `partner_id` (None: the whole hub) in full. For the library's figures that
+    take such a threshold (the participant records' funnel, Sankey and profile)."""
+    return threshold_for(person(), threshold(), partner_id=partner_id)
 
 
 def metric(value: MetricValue, values: Mapping[str, MetricValue], filters: Filters) -> Any:

@@ -81,6 +81,42 @@ def figure_for(
     return published_metric(value, threshold, share=values[behind] if behind else None)
 
 
+def threshold_for(
+    person: Person, threshold: int = DEFAULT_THRESHOLD, *, partner_id: str | None = None
+) -> int | None:
+    """The threshold small numbers are hidden at for `person`, or None: they see the
+    figures (about `partner_id`; None, the whole hub) in full, so nothing is hidden.
+
+    For the figures that take a threshold of None as "in full" (the participant records'
+    funnel, Sankey and profile, and `published_at`).
+    """
+    return None if sees_in_full(person, partner_id) else threshold
+
+
+def published_at(value: MetricValue, threshold: int | None) -> Published:
+    """A metric at a threshold from `threshold_for` (None: its true value).
+
+    A count of children from 1 to the threshold is `[c]`; any other figure is `[c]` when
+    its numerator or denominator is. Unlike `published_metric`, a figure with no activity
+    rows behind it is shown as it is (0 participations stay 0).
+    """
+    number = value.value
+    if isinstance(number, dict):
+        raise ValueError(f"{value.key} is a breakdown, not one figure")
+    if threshold is None or number is None:
+        return number
+    if METRICS[value.key].unit == "count":
+        return suppress_count(number if isinstance(number, int) else None, threshold)
+    ratio = number if isinstance(number, float) else None
+    return suppress_ratio(ratio, value.numerator, value.denominator, threshold)
+
+
+def count_at(n: int | float | None, threshold: int | None) -> int | str | None:
+    """A count of children at a threshold from `threshold_for`: `[c]` from 1 to it."""
+    count = int(n) if n is not None else None
+    return count if threshold is None else suppress_count(count, threshold)
+
+
 def rows_for(
     person: Person,
     rows: Sequence[Mapping[str, object]],
