@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from hubmetrics.app import cached
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import audit_download, require
 from hubmetrics.app.filters import View
-from hubmetrics.app.tables import show_table
-from hubmetrics.app.theme import COLD_SPOT, ENGAGED, show, styled
+from hubmetrics.app.tables import COUNT, PERCENT, show_table
+from hubmetrics.app.theme import show
 from hubmetrics.app.view import current_view, header
-from hubmetrics.contract import PHASE_LABELS
 from hubmetrics.disclosure.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
-from hubmetrics.metrics.reach import SchoolReach, search_schools
-
-COUNT = st.column_config.NumberColumn(format="%,d")
-PERCENT = st.column_config.NumberColumn(format="%.1f%%")
-COLD_SPOT_COLUMNS = (
-    "URN",
-    "School",
-    "Phase",
-    "Local authority",
-    "District",
-    "Postcode",
-    "Pupils",
-    "FSM %",
-)
+from hubmetrics.metrics import reach_tables as reach
+from hubmetrics.metrics.reach import search_schools
+from hubmetrics.plots.reach import coverage_chart
 
 
 def page() -> None:
@@ -72,84 +59,14 @@ def key_figures(values: dict[str, MetricValue], view: View) -> None:
     st.caption(" ".join(notes))
 
 
-COVERAGE_FIGURES = ("state_schools", "schools_engaged", "cold_spot_schools", "school_coverage")
-
-
 def coverage_by(year: str, filters: Filters, by: str, title: str) -> None:
     st.subheader(f"Coverage by {title.lower()}")
-    groups = cached.metrics_by(year, filters, by, COVERAGE_FIGURES)
-    if by == "phase":  # the phases in the order children go through them
-        order = list(PHASE_LABELS)
-        groups = dict(
-            sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else 99)
-        )
-    rows = []
-    for group, values in groups.items():
-        schools = values["state_schools"].value
-        if group is None or not schools:  # activities with no known school; no state schools
-            continue
-        coverage = values["school_coverage"].value
-        rows.append(
-            {
-                title: PHASE_LABELS.get(group, group) if by == "phase" else group,
-                "State-funded schools": schools,
-                "Engaged": values["schools_engaged"].value,
-                "Cold spots": values["cold_spot_schools"].value,
-                "Coverage": coverage * 100 if isinstance(coverage, float) else None,
-            }
-        )
+    groups = cached.metrics_by(year, filters, by, reach.COVERAGE_FIGURES)
+    rows = reach.coverage(groups, by, title)
     if not rows:
         st.info("No state-funded schools to show.")
         return
-    names = [str(r[title]) for r in rows]
-    engaged = [r["Engaged"] for r in rows]
-    cold = [r["Cold spots"] for r in rows]
-    fig = go.Figure()
-    fig.add_bar(
-        y=names,
-        x=engaged,
-        orientation="h",
-        name="Engaged",
-        marker={"color": ENGAGED},
-        hovertemplate="%{y}: %{x:,} engaged<extra></extra>",
-    )
-    fig.add_bar(
-        y=names,
-        x=cold,
-        orientation="h",
-        name="Cold spots (no activity)",
-        marker={
-            "color": COLD_SPOT,
-            "pattern": {"shape": "x", "fgcolor": "white", "fillmode": "overlay"},
-        },
-        text=[f"{r['Coverage']:.1f}% engaged · {r['Cold spots']:,} cold" for r in rows],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{y}: %{x:,} cold spots<extra></extra>",
-    )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=",d")
-    fig.update_layout(
-        barmode="stack",
-        height=max(260, 110 + 42 * len(rows)),
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "x": 0,
-            "traceorder": "normal",
-        },
-        margin={"t": 80, "r": 190},
-    )
-    show(
-        styled(
-            fig,
-            f"State-funded schools engaged and cold spots, by {title.lower()}",
-            "State-funded schools",
-            "",
-        ),
-        f"coverage_{by}_chart",
-    )
+    show(coverage_chart(rows, title), f"coverage_{by}_chart")
     show_table(
         rows,
         file_name=f"coverage-by-{by.replace('_', '-')}.csv",
@@ -185,7 +102,9 @@ def cold_spot_list(view: View) -> None:
     if wanted.strip():
         st.caption(f"{len(shown):,} of {len(every):,} cold spots match “{wanted.strip()}”.")
     st.dataframe(
-        pd.DataFrame([_cold_spot_row(s) for s in shown], columns=list(COLD_SPOT_COLUMNS)),
+        pd.DataFrame(
+            [reach.cold_spot_row(s) for s in shown], columns=list(reach.COLD_SPOT_COLUMNS)
+        ),
         hide_index=True,
         column_config={
             "URN": st.column_config.NumberColumn(format="%d"),
@@ -196,7 +115,7 @@ def cold_spot_list(view: View) -> None:
     )
     st.download_button(
         f"Download these {len(shown):,} schools (CSV)",
-        table_csv([_cold_spot_row(s) for s in shown]),
+        table_csv([reach.cold_spot_row(s) for s in shown]),
         file_name=f"cold-spots-{view.year.replace('/', '-')}.csv",
         mime="text/csv",
         key="cold_spot_download",
@@ -204,22 +123,6 @@ def cold_spot_list(view: View) -> None:
         on_click=audit_download,
         args=(f"cold spots {view.describe()}",),
     )
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _cold_spot_row(s: SchoolReach) -> dict[str, object]:
-    return {
-        "URN": s.urn,
-        "School": s.name,
-        "Phase": PHASE_LABELS.get(s.phase, s.phase),
-        "Local authority": s.local_authority,
-        "District": s.district,
-        "Postcode": s.postcode,
-        "Pupils": s.pupils,
-        "FSM %": s.fsm_percent,
-    }
 
 
 page()

@@ -1,5 +1,6 @@
 """Reach as tables for people: participations by age band, the hard-to-reach groups against
-the area, each area's figures, the schools on the map, and the sentences beside them.
+the area, each area's figures, the schools on the map, the schools' coverage and cold spots,
+each partner's contribution, and the sentences beside them.
 
 Each table says which of its columns count children and which ratios are made from them,
 so that whoever shows or shares it can hide small numbers (hubmetrics.disclosure).
@@ -11,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
+from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS, PHASE_LABELS
 from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics.compute import MetricValue
-from hubmetrics.metrics.reach import DistrictReach, SchoolReach
+from hubmetrics.metrics.reach import DistrictReach, PartnerContribution, SchoolReach
 
 # The hard-to-reach groups set against the area: (name, share, area baseline, representation).
 # The global majority's area share is the goals file's, so it has no baseline metric; looked-after
@@ -217,3 +218,130 @@ def _area_row(name: str, values: Mapping[str, MetricValue], title: str) -> dict[
         "Global majority share": percent(values["global_majority_share"].value),
         "Looked-after": values["lac_participants"].value,
     }
+
+
+# --- Schools: coverage and the cold spots -----------------------------------------------
+
+COVERAGE_FIGURES = ("state_schools", "schools_engaged", "cold_spot_schools", "school_coverage")
+
+
+def coverage(
+    groups: Mapping[str | None, Mapping[str, MetricValue]], by: str, title: str
+) -> list[dict[str, object]]:
+    """A row for each phase (in the order children go through them) or area with
+    state-funded schools: how many, how many engaged, the cold spots and the coverage."""
+    if by == "phase":
+        order = list(PHASE_LABELS)
+        groups = dict(
+            sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else 99)
+        )
+    rows: list[dict[str, object]] = []
+    for group, values in groups.items():
+        schools = values["state_schools"].value
+        if group is None or not schools:  # activities with no known school; no state schools
+            continue
+        share = values["school_coverage"].value
+        rows.append(
+            {
+                title: PHASE_LABELS.get(group, group) if by == "phase" else group,
+                "State-funded schools": schools,
+                "Engaged": values["schools_engaged"].value,
+                "Cold spots": values["cold_spot_schools"].value,
+                "Coverage": share * 100 if isinstance(share, float) else None,
+            }
+        )
+    return rows
+
+
+COLD_SPOT_COLUMNS = (
+    "URN",
+    "School",
+    "Phase",
+    "Local authority",
+    "District",
+    "Postcode",
+    "Pupils",
+    "FSM %",
+)
+
+
+def cold_spot_row(s: SchoolReach) -> dict[str, object]:
+    return {
+        "URN": s.urn,
+        "School": s.name,
+        "Phase": PHASE_LABELS.get(s.phase, s.phase),
+        "Local authority": s.local_authority,
+        "District": s.district,
+        "Postcode": s.postcode,
+        "Pupils": s.pupils,
+        "FSM %": s.fsm_percent,
+    }
+
+
+# --- Partners: each partner's line ------------------------------------------------------
+
+RETURN_WORDS = {
+    "received": "✓ Received",
+    "missing": "⚠ Missing",
+    "not_expected": "– Not expected",
+}
+TYPE_LABELS = {
+    "wcet": "WCET",
+    "tuition_individual": "Individual tuition",
+    "tuition_small_group": "Small-group tuition",
+    "tuition_large_group": "Large-group tuition",
+    "cpd": "CPD",
+}
+PARTNER_TYPE_LABELS = {"music_service": "Music service", "arts_organisation": "Arts organisation"}
+PARTNER_COUNTS = ("Participations", "Individual children", *(AGE_BAND_LABELS[b] for b in AGE_BANDS))
+
+
+def partner_row(p: PartnerContribution, with_numbers: bool) -> dict[str, object]:
+    """A partner's line. The activity types carry their participations only `with_numbers`
+    (for someone who sees the partner's figures in full: beside the total they would give a
+    hidden one away)."""
+    status = RETURN_WORDS[p.return_status]
+    if p.outstanding_terms:
+        status += ": " + ", ".join(p.outstanding_terms)
+    return {
+        "Partner": p.name,
+        f"Return for {p.current_term}": status,
+        "Last return sent": p.last_return.date() if p.last_return else None,
+        "Latest term returned": p.last_term_returned or "none",
+        "Type": _partner_type(p.partner_type),
+        "Participations": p.participations,
+        "Individual children": p.children,
+        "Activities": p.activities,
+        "State schools reached": p.schools_reached,
+        "Activity types": _types(p.by_activity_type, with_numbers),
+        **{AGE_BAND_LABELS[b]: p.by_age_band[b] for b in AGE_BANDS},
+        "ID": p.partner_id,
+    }
+
+
+def partner_of(row: Mapping[str, object]) -> str | None:
+    """Whose a partner's line is."""
+    return str(row["ID"])
+
+
+def active_partners(partners: Sequence[PartnerContribution]) -> list[PartnerContribution]:
+    """The partners with activities, the most participations first."""
+    return sorted(
+        (p for p in partners if p.activities), key=lambda p: p.participations, reverse=True
+    )
+
+
+def _types(counts: dict[str, int], with_numbers: bool = True) -> str:
+    """`WCET 1,204 · Choir 310 · …` (or `WCET · Choir · …`), largest first."""
+    ranked = sorted(((n, t) for t, n in counts.items() if n), reverse=True)
+    return " · ".join(_type(t) + (f" {n:,}" if with_numbers else "") for n, t in ranked) or "—"
+
+
+def _type(activity_type: str) -> str:
+    return TYPE_LABELS.get(activity_type, activity_type.replace("_", " ").capitalize())
+
+
+def _partner_type(partner_type: str | None) -> str:
+    if not partner_type:
+        return ""
+    return PARTNER_TYPE_LABELS.get(partner_type, partner_type.replace("_", " ").capitalize())

@@ -1,5 +1,6 @@
-"""The charts of reach: participations by age band, representation against parity, and the
-map of schools (or of districts, where there are too many schools to draw one by one).
+"""The charts of reach: participations by age band, representation against parity, the map
+of schools (or of districts, where there are too many schools to draw one by one), the
+schools engaged and cold spots by phase or area, and each partner's participations.
 
 Every value given is as the person may see it: a hidden one ([c]) is drawn as nothing (or at
 the smallest size) and written as it is.
@@ -13,8 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics.formatting import NO_DATA
-from hubmetrics.metrics.reach import DistrictReach, SchoolReach
+from hubmetrics.metrics.reach import DistrictReach, PartnerContribution, SchoolReach
 from hubmetrics.plots.theme import (
     COLD_SPOT,
     ENGAGED,
@@ -170,6 +172,91 @@ def ratio_text(value: object) -> str:
     if isinstance(value, str):  # a hidden figure: [c]
         return value
     return NO_DATA if not isinstance(value, float) else f"{value:.2f}"
+
+
+def coverage_chart(rows: Sequence[Mapping[str, object]], title: str) -> go.Figure:
+    """The state-funded schools of each phase or area (`title` the rows' column of names):
+    engaged and cold spots, stacked, with the coverage written beside them."""
+    names = [str(r[title]) for r in rows]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=[r["Engaged"] for r in rows],
+        orientation="h",
+        name="Engaged",
+        marker={"color": ENGAGED},
+        hovertemplate="%{y}: %{x:,} engaged<extra></extra>",
+    )
+    fig.add_bar(
+        y=names,
+        x=[r["Cold spots"] for r in rows],
+        orientation="h",
+        name="Cold spots (no activity)",
+        marker={
+            "color": COLD_SPOT,
+            "pattern": {"shape": "x", "fgcolor": "white", "fillmode": "overlay"},
+        },
+        text=[f"{r['Coverage']:.1f}% engaged · {r['Cold spots']:,} cold" for r in rows],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:,} cold spots<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickformat=",d")
+    fig.update_layout(
+        barmode="stack",
+        height=max(260, 110 + 42 * len(rows)),
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "traceorder": "normal",
+        },
+        margin={"t": 80, "r": 190},
+    )
+    return styled(
+        fig,
+        f"State-funded schools engaged and cold spots, by {title.lower()}",
+        "State-funded schools",
+        "",
+    )
+
+
+def partner_chart(
+    everyone: Sequence[PartnerContribution], shown: Mapping[object, object]
+) -> go.Figure:
+    """A bar for each of the largest partners (`everyone` with activities, largest first;
+    `shown`, each one's participations by partner id as the person may see them). A bar for
+    each of hundreds of partners (a region, the country) is a chart no one can read and a
+    page slow to draw: the largest are drawn, the table lists every one."""
+    active = everyone[: reach_lib.PARTNER_CHART_LIMIT]
+    fig = go.Figure(
+        go.Bar(
+            y=[p.name for p in active],
+            x=[number(shown[p.partner_id]) for p in active],
+            orientation="h",
+            marker_color=ENGAGED,
+            text=[count_text(shown[p.partner_id]) for p in active],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,} participations<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickformat=",d")
+    fig.update_layout(height=max(260, 90 + 28 * len(active)), margin={"r": 80})
+    return styled(
+        fig,
+        "Participations by partner"
+        + (
+            f" (the {len(active)} largest of {len(everyone):,}; the table lists all)"
+            if len(active) < len(everyone)
+            else ""
+        ),
+        "Participations",
+        "",
+    )
 
 
 # --- the maps' pieces -------------------------------------------------------------------
