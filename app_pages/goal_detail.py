@@ -7,17 +7,14 @@ import streamlit as st
 
 from hubmetrics.app import cached, figures
 from hubmetrics.app import format as fmt
-from hubmetrics.app.auth import require
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.filters import AGE_BAND_LABELS
 from hubmetrics.app.goals_view import comparison, headline
 from hubmetrics.app.tables import show_table
 from hubmetrics.app.theme import PARITY, show, styled
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics.trajectory import trajectory
-
-require("figures")
 
 
 def _value(values: dict[str, MetricValue], key: str, scope: Filters) -> object:
@@ -27,11 +24,7 @@ def _value(values: dict[str, MetricValue], key: str, scope: Filters) -> object:
     return figures.metric(values[key], values, scope)
 
 
-view = current_view()
-header("Goal detail", view)
-if not view.year:
-    st.info("No activity returns are loaded yet.")
-    st.stop()
+view = figures_page("Goal detail", "No activity returns are loaded yet.")
 
 goals = cached.goals().goals
 numbers = [g.number for g in goals]

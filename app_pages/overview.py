@@ -6,17 +6,11 @@ import streamlit as st
 
 from hubmetrics.app import cached, figures
 from hubmetrics.app import format as fmt
-from hubmetrics.app.auth import require
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.goals_view import comparison, headline, label
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 
-require("figures")
-view = current_view()
-header("How the hub is doing", view)
-if not view.year:
-    st.info("No activity returns are loaded yet. Start with the Upload page.")
-    st.stop()
+view = figures_page("How the hub is doing")
 
 coverage = cached.coverage(view.year)
 last = fmt.long_date(coverage.last_upload) if coverage.last_upload else "never"

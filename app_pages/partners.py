@@ -8,31 +8,14 @@ import streamlit as st
 
 from hubmetrics.app import cached, figures
 from hubmetrics.app import format as fmt
-from hubmetrics.app.auth import require
 from hubmetrics.app.filters import AGE_BAND_LABELS, View
 from hubmetrics.app.tables import COUNT, show_table
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import reach_tables as reach
 from hubmetrics.metrics.reach import PartnerContribution
 from hubmetrics.plots.reach import partner_chart
-
-
-def page() -> None:
-    require("figures")
-    view = current_view()
-    header("Partners", view)
-    if not view.year:
-        st.info("No activity returns are loaded yet. Start with the Upload page.")
-        return
-    partners = cached.partner_contributions(view.year, view.filters)
-    if not partners:
-        st.info("No partners are loaded yet. Load the partners list on the Upload page.")
-        return
-    returns(partners)
-    contributions(partners, view)
-
 
 # --- the sections ---------------------------------------------------------------------
 
@@ -118,4 +101,10 @@ def _day(p: PartnerContribution) -> str:
     return fmt.long_date(p.last_return) if p.last_return else "never"
 
 
-page()
+view = figures_page("Partners")
+partners = cached.partner_contributions(view.year, view.filters)
+if not partners:
+    st.info("No partners are loaded yet. Load the partners list on the Upload page.")
+    st.stop()
+returns(partners)
+contributions(partners, view)

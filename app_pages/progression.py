@@ -6,41 +6,17 @@ from __future__ import annotations
 import streamlit as st
 
 from hubmetrics.app import cached, figures
-from hubmetrics.app.auth import require
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.filters import View
 from hubmetrics.app.tables import show_table
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 from hubmetrics.disclosure.visibility import count_at, published_at
 from hubmetrics.metrics import METRICS, MetricValue
 from hubmetrics.metrics.demographics import DIMENSIONS, Profile
 from hubmetrics.metrics.formatting import format_published
 from hubmetrics.metrics.pathways import cohort_sankey, funnel_rows
 from hubmetrics.plots.pathways import sankey_chart
-
-
-def page() -> None:
-    require("figures")
-    view = current_view()
-    header("Progression", view)
-    if not view.year:
-        st.info("No activity returns are loaded yet. Start with the Upload page.")
-        return
-    if not cached.has_records():
-        st.info(
-            "No participant records are loaded yet. Partners with a pupil database can send "
-            "pseudonymised records of individual children (see the guide *Pseudonymising "
-            "pupil records*); this page then counts each child once and follows the pathways "
-            "they take after whole-class teaching."
-        )
-        return
-    # Small numbers are hidden for whoever may not see these figures in full (docs/access.md).
-    threshold = figures.hidden_at(view.filters.partner_id)
-    key_figures(cached.metrics(view.year, view.filters), threshold)
-    pathways(view, threshold)
-    profile(view, threshold)
-
 
 # --- the sections ---------------------------------------------------------------------
 
@@ -147,4 +123,17 @@ def _text(key_or_column: str, value: object) -> str:
     return format_published("participations", value)
 
 
-page()
+view = figures_page("Progression")
+if not cached.has_records():
+    st.info(
+        "No participant records are loaded yet. Partners with a pupil database can send "
+        "pseudonymised records of individual children (see the guide *Pseudonymising "
+        "pupil records*); this page then counts each child once and follows the pathways "
+        "they take after whole-class teaching."
+    )
+    st.stop()
+# Small numbers are hidden for whoever may not see these figures in full (docs/access.md).
+threshold = figures.hidden_at(view.filters.partner_id)
+key_figures(cached.metrics(view.year, view.filters), threshold)
+pathways(view, threshold)
+profile(view, threshold)

@@ -5,17 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from hubmetrics.app import cached, reach_view
-from hubmetrics.app.auth import require
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 from hubmetrics.metrics import reach_tables as reach
 
-require("figures")
-view = current_view()
-header("Reach", view)
-if not view.year:
-    st.info("No activity returns are loaded yet. Start with the Upload page.")
-    st.stop()
+view = figures_page("Reach")
 values = cached.metrics(view.year, view.filters)
 if not values["participations"].rows:
     st.info(f"No activities for {view.describe()}. Choose another year or fewer filters.")

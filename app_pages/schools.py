@@ -7,34 +7,16 @@ import streamlit as st
 
 from hubmetrics.app import cached
 from hubmetrics.app import format as fmt
-from hubmetrics.app.auth import audit_download, require
+from hubmetrics.app.auth import audit_download
 from hubmetrics.app.filters import View
 from hubmetrics.app.tables import COUNT, PERCENT, show_table
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import current_view, header
+from hubmetrics.app.view import figures_page
 from hubmetrics.disclosure.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics import reach_tables as reach
 from hubmetrics.metrics.reach import search_schools
 from hubmetrics.plots.reach import coverage_chart
-
-
-def page() -> None:
-    require("figures")
-    view = current_view()
-    header("Schools", view)
-    if not view.year:
-        st.info("No activity returns are loaded yet. Start with the Upload page.")
-        return
-    values = cached.metrics(view.year, view.filters)
-    if not values["state_schools"].value:
-        st.info("There are no state-funded schools in the schools list for this selection.")
-        return
-    key_figures(values, view)
-    coverage_by(view.year, view.filters, "phase", "Phase")
-    coverage_by(view.year, view.filters, "local_authority", "Local authority")
-    cold_spot_list(view)
-
 
 # --- the sections ---------------------------------------------------------------------
 
@@ -125,4 +107,12 @@ def cold_spot_list(view: View) -> None:
     )
 
 
-page()
+view = figures_page("Schools")
+values = cached.metrics(view.year, view.filters)
+if not values["state_schools"].value:
+    st.info("There are no state-funded schools in the schools list for this selection.")
+    st.stop()
+key_figures(values, view)
+coverage_by(view.year, view.filters, "phase", "Phase")
+coverage_by(view.year, view.filters, "local_authority", "Local authority")
+cold_spot_list(view)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hubmetrics.app.auth import require
 from hubmetrics.app.filters import View
 
 VIEW_KEY = "hubmetrics_view"
+NO_RETURNS = "No activity returns are loaded yet. Start with the Upload page."
 
 
 def current_view() -> View:
@@ -25,3 +27,15 @@ def header(title: str, view: View | None = None) -> None:
     st.title(title)
     if view is not None and view.year:
         st.caption(f"Showing {view.describe()}")
+
+
+def figures_page(title: str, no_year: str = NO_RETURNS) -> View:
+    """The start of a page of figures: only for someone who may see them, its title over the
+    view chosen; with no year of activities yet, `no_year` says so and the page ends."""
+    require("figures")
+    view = current_view()
+    header(title, view)
+    if not view.year:
+        st.info(no_year)
+        st.stop()
+    return view
