@@ -23,7 +23,7 @@ from test_bad_inputs import CORPUS, MANIFEST, Case
 
 from hubmetrics import config, store
 from hubmetrics.cli import main
-from hubmetrics.contract.problems import PROBLEM_CSV_HEADER
+from hubmetrics.contract.problems import PROBLEM_CSV_HEADER, grouped
 from hubmetrics.ingest import check_file
 
 # ROCK-NN's row names a school that is not in the list: loaded, with one warning on line 4.
@@ -172,7 +172,7 @@ def test_load_good_files_names_batch_rows_and_warnings(
     assert (code, err) == (0, "")
     assert "Loaded batch 3: 3 activities rows from activities.csv" in out
     assert "1 warnings" in out
-    assert "warning: line 4, column school_urn (value: '900099')" in out
+    assert "warning: line 4, column school_urn: This URN is not in the schools list" in out
     assert count_activities(db) == 3
 
 
@@ -206,6 +206,31 @@ def test_load_a_bad_file_prints_every_problem_with_its_line(
         assert printed and fragment in printed[0], (line, column, err)
     assert "Traceback" not in err
     assert state(loaded) == before
+
+
+def test_the_same_problem_in_many_cells_is_printed_once_with_its_lines(
+    capsys: pytest.CaptureFixture[str], loaded: Path, tmp_path: Path
+) -> None:
+    """300 rows whose age band says "Year 4" are one group, not 300 lines; every line is still
+    in the --errors file."""
+    row = "NMPAT,W{n},Violin,wcet,classical,,2025-10-01,,999999,,Year 4,20,,,,,,,,,,,,,"
+    path = tmp_path / "years.csv"
+    path.write_text(ACTIVITIES_HEADER + "\n" + "\n".join(row.format(n=n) for n in range(300)))
+    out_csv = tmp_path / "problems.csv"
+    code, out, err = run(capsys, loaded, "load", "activities", str(path))
+    assert (code, out) == (1, "")
+    assert "Refused: years.csv has 300 problems; nothing was loaded." in err
+    printed = [x for x in err.splitlines() if x.startswith("  error: ")]
+    assert printed == [
+        "  error: lines 2, 3, 4, 5, 6 and 295 more, column age_band (300 cells): This is not "
+        "one of the values allowed for age_band. Allowed: early_years, ks1, ks2, ks3, ks4, ks5, "
+        "adult, mixed."
+    ]
+    assert "Every problem, line by line: use --errors OUT.csv." in err
+    code, _, err = run(capsys, loaded, "load", "activities", str(path), "--errors", str(out_csv))
+    assert code == 1 and "line by line" not in err
+    rows = list(csv.reader(io.StringIO(out_csv.read_text(encoding="utf-8"), newline="")))
+    assert [int(r[1]) for r in rows[1:] if r[0] == "error"] == list(range(2, 302))
 
 
 def test_errors_option_writes_the_problems_csv(
@@ -250,8 +275,8 @@ def test_every_refused_corpus_file_exits_1_and_prints_each_problem(
     expected = check_file(con, case.kind, path.read_bytes(), partner_id=case.partner).problems
     con.close()
     assert expected
-    for p in expected:
-        assert p.describe() in err
+    for group in grouped(expected):
+        assert group.describe() in err
 
 
 def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str], loaded: Path) -> None:

@@ -6,11 +6,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from hubmetrics import config, store
 from hubmetrics.contract import KINDS
-from hubmetrics.contract.problems import Problem, problems_csv
+from hubmetrics.contract.problems import Problem, grouped, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.batches import RollbackRefused, list_batches
 from hubmetrics.people.access import AccessRefused
@@ -19,8 +19,9 @@ from hubmetrics.store.query import QueryRefused, as_csv, as_json, run_query
 
 COMMANDS = ("init", "load", "batches", "rollback", "query", "demo")
 
-# The CLI prints at most this many problems; --errors writes them all.
-PRINTED_PROBLEMS = 1000
+# The CLI prints the problems grouped by column and rule, at most this many groups;
+# --errors writes every line.
+PRINTED_GROUPS = 200
 
 
 def add_commands(sub: Any) -> None:
@@ -142,19 +143,33 @@ def _load(args: argparse.Namespace) -> int:
             f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
             f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings)."
         )
-        for w in result.warnings[:PRINTED_PROBLEMS]:
-            print(f"  warning: {w.describe()}")
+        _print_grouped(result.warnings, sys.stdout, every_line=errors_out is None)
         return 0
     total = len(result.errors) + result.more_errors
     print(
         f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; nothing was loaded.",
         file=sys.stderr,
     )
-    for p in result.problems[:PRINTED_PROBLEMS]:
-        print(f"  {p.severity}: {p.describe()}", file=sys.stderr)
-    if len(result.problems) > PRINTED_PROBLEMS or result.more_errors:
-        print("  … more problems not shown; use --errors OUT.csv to get them all.", file=sys.stderr)
+    _print_grouped(result.problems, sys.stderr, every_line=errors_out is None)
+    if result.more_errors:
+        print(
+            f"  … and {result.more_errors:,} more problems not counted here; correct these "
+            "first, or use --errors OUT.csv to get them all.",
+            file=sys.stderr,
+        )
     return 1
+
+
+def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) -> None:
+    """The problems grouped by column and rule, a line each; where a group's lines are not
+    all named, say how to get every line."""
+    groups = grouped(problems)
+    for group in groups[:PRINTED_GROUPS]:
+        print(f"  {group.severity}: {group.describe()}", file=out)
+    if len(groups) > PRINTED_GROUPS:
+        print(f"  … and {len(groups) - PRINTED_GROUPS:,} more kinds of problem.", file=out)
+    if (every_line and any(g.more for g in groups)) or len(groups) > PRINTED_GROUPS:
+        print("  Every problem, line by line: use --errors OUT.csv.", file=out)
 
 
 def _writable(path: Path) -> bool:

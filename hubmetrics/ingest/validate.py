@@ -471,25 +471,39 @@ def _enum_message(column: Column, bad: str) -> str:
     )
 
 
-def _column_checks(column: Column) -> list[tuple[str, str]]:
-    """(condition on a staged row, message as SQL) for one column's own rules."""
+def _enum_rule(column: Column) -> str:
+    """The enum check's explanation for all its cells at once (no per-cell suggestion)."""
+    return _lit(
+        f"This is not one of the values allowed for {column.name}. "
+        f"Allowed: {', '.join(column.allowed)}."
+    )
+
+
+def _column_checks(column: Column) -> list[_Check]:
+    """The checks of one column's own rules: a condition on a staged row, a message as SQL."""
     name, bad = column.name, f"bad_{column.name}"
-    checks: list[tuple[str, str]] = []
+    checks: list[_Check] = []
     if column.required:
         unreadable = "" if column.type in ("text", "code") else f" AND {bad} IS NULL"
         checks.append(
-            (f"{name} IS NULL{unreadable}", _lit(f"This cell is empty, but {name} is required."))
+            _Check(
+                name,
+                f"{name} IS NULL{unreadable}",
+                _lit(f"This cell is empty, but {name} is required."),
+            )
         )
     if column.type in ("text", "code"):
         checks.append(
-            (
+            _Check(
+                name,
                 f"length({name}) > {column.max_length}",
                 _lit(f"This is longer than the {column.max_length} characters allowed."),
             )
         )
         if column.pattern:
             checks.append(
-                (
+                _Check(
+                    name,
                     f"NOT regexp_full_match({name}, {_lit(column.pattern)})",
                     _lit(f"{name} must be {column.pattern_hint}."),
                 )
@@ -498,7 +512,8 @@ def _column_checks(column: Column) -> list[tuple[str, str]]:
         whole = _lit(f"{name} must be a whole number (like 28 or 1,204).")
         number = _lit(f"{name} must be a number (like 28); leave it blank if not recorded.")
         checks.append(
-            (
+            _Check(
+                name,
                 f"{bad} IS NOT NULL",
                 f"CASE WHEN regexp_full_match(trim({bad}), '-?[0-9.,]+') THEN {whole} "
                 f"ELSE {number} END",
@@ -506,34 +521,37 @@ def _column_checks(column: Column) -> list[tuple[str, str]]:
         )
     elif column.type == "number":
         message = f"{name} must be a number (like 12.5); leave it blank if not recorded."
-        checks.append((f"{bad} IS NOT NULL", _lit(message)))
+        checks.append(_Check(name, f"{bad} IS NOT NULL", _lit(message)))
     elif column.type == "date":
-        checks.append((f"{bad} IS NOT NULL", _date_message(bad)))
+        checks.append(_Check(name, f"{bad} IS NOT NULL", _date_message(bad)))
         checks.append(
-            (
+            _Check(
+                name,
                 f"year({name}) < 1990 OR year({name}) > 2100",
                 _lit("The year of this date looks wrong. Check it."),
             )
         )
     elif column.type == "enum":
-        checks.append((f"{bad} IS NOT NULL", _enum_message(column, bad)))
+        checks.append(
+            _Check(name, f"{bad} IS NOT NULL", _enum_message(column, bad), rule=_enum_rule(column))
+        )
     elif column.type == "yesno":
         message = f"{name} must be Yes or No (Y/N, TRUE/FALSE or 1/0 also work)."
-        checks.append((f"{bad} IS NOT NULL", _lit(message)))
+        checks.append(_Check(name, f"{bad} IS NOT NULL", _lit(message)))
     elif column.type == "send":
         message = (
             f"{name} must be Yes or No, or the school census's N (none), K (SEN support) "
             "or E (EHCP)."
         )
-        checks.append((f"{bad} IS NOT NULL", _lit(message)))
+        checks.append(_Check(name, f"{bad} IS NOT NULL", _lit(message)))
     if column.type in ("integer", "number") and column.minimum is not None:
         lo, hi = column.minimum, column.maximum
         if lo == 0 and hi is None:
-            checks.append((f"{name} < 0", _lit(f"{name} cannot be negative.")))
+            checks.append(_Check(name, f"{name} < 0", _lit(f"{name} cannot be negative.")))
         else:
             bound = f"{name} < {lo}" + (f" OR {name} > {hi}" if hi is not None else "")
             say = f"at least {lo:g}" if hi is None else f"between {lo:g} and {hi:g}"
-            checks.append((bound, _lit(f"{name} must be {say}.")))
+            checks.append(_Check(name, bound, _lit(f"{name} must be {say}.")))
     return checks
 
 
@@ -562,6 +580,9 @@ class _Check:
     condition_params: tuple[object, ...] = ()
     message_params: tuple[object, ...] = ()
     shown: str | None = None  # SQL for the value shown instead of the cell's (NULL: none)
+    # SQL for what the check says of all its cells at once, where `message` names the cell's
+    # own details (a suggestion, a line number); None: the message says it already.
+    rule: str | None = None
 
 
 def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -> None:
@@ -573,7 +594,7 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
             continue  # absent and optional: nothing to check
         if column.name not in mapping and column.name == "partner_id":
             continue  # named for the upload, checked once
-        checks += [_Check(column.name, c, m) for c, m in _column_checks(column)]
+        checks += _column_checks(column)
     checks += [_Check(r.column, r.broken_when, _lit(r.message)) for r in kind.rules]
     if kind.partner_named:
         checks += _partner_checks(mapping, partner_id)
@@ -602,6 +623,7 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
         parts.append(
             f"SELECT line, {order[c.column]} AS pos, '{c.column}' AS column_name, "
             f"CAST({shown} AS VARCHAR) AS value, {c.message} AS message, "
+            f"{c.rule or 'NULL'} AS rule, "
             f"'{c.severity}' AS severity FROM {suspect} AS r WHERE {c.condition}"
         )
         params += [*c.message_params, *c.condition_params]
@@ -620,7 +642,12 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
         f"{first_shown} AS value, "
         f"{repeated} || n || ' times in this file, on lines ' || lines || "
         "'. Each must appear once: remove or correct the repeats.' AS message, "
-        "'error' AS severity "
+        + _lit(
+            _DUPLICATE_WHAT[kind.name]
+            + " appears more than once in this file. Each must appear once: remove or "
+            "correct the repeats."
+        )
+        + " AS rule, 'error' AS severity "
         f"FROM (SELECT line, {first}, count(*) OVER w AS n, "
         "string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) OVER w AS lines "
         f"FROM {t} JOIN (SELECT {key} FROM {t} WHERE NOT is_empty AND {key_present} "
@@ -628,12 +655,14 @@ def _collect_problems(con: Connection, staged: Staged, partner_id: str | None) -
         f"WINDOW w AS (PARTITION BY {key}))"
     )
     sql = (
-        "SELECT line, column_name, value, message, severity, count(*) OVER () AS total FROM ("
+        "SELECT line, column_name, value, message, severity, rule, count(*) OVER () AS total "
+        "FROM ("
         + " UNION ALL ".join(parts)
         + f") ORDER BY severity, line, pos, message LIMIT {MAX_PROBLEMS}"
     )
-    for line, column_name, value, message, severity, total in con.execute(sql, params).fetchall():
-        problem = Problem(line, column_name, value, message, severity)
+    found = con.execute(sql, params).fetchall()
+    for line, column_name, value, message, severity, rule, total in found:
+        problem = Problem(line, column_name, value, message, severity, rule)
         (staged.errors if severity == "error" else staged.warnings).append(problem)
         staged.more_errors = max(0, int(total) - MAX_PROBLEMS)
     con.execute(f"DROP TABLE {suspect}")  # safe: generated name
@@ -688,6 +717,10 @@ def _partner_checks(mapping: dict[str, str], partner_id: str | None) -> list[_Ch
             _lit("This partner is not in the partners list.")
             + f" || coalesce(' Did you mean ''' || {nearest} || '''?', '') || "
             + _lit(" Use a listed partner_id, or load the partners file with it first."),
+            rule=_lit(
+                "This partner is not in the partners list. Use a listed partner_id, or load "
+                "the partners file with it first."
+            ),
         )
     )
     return checks
@@ -721,6 +754,12 @@ def _participant_checks(first: date | None, last: date | None) -> list[_Check]:
                 "start_date to match it."
             ),
             condition_params=(first, last),
+            rule=_lit(
+                "There is no activity with this activity_id, partner_id and start_date in the "
+                "activity returns loaded so far. Each record belongs to an activity: load the "
+                "partner's activity return first, or correct activity_id and start_date to "
+                "match it."
+            ),
         )
     ]
     # Most refs are in the hub's own format, decided by one cheap test.
