@@ -13,10 +13,27 @@ from hubmetrics.app.auth import require
 from hubmetrics.app.state import connection
 from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
-from hubmetrics.contract.problems import problems_csv
+from hubmetrics.contract.problems import Problem, group_rows, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.people.access import PARTNER_KINDS, Scope, scope
 from hubmetrics.people.actions import check_as, load_as
+
+
+def show_problems(problems: list[Problem], key: str) -> None:
+    """The problems grouped by column and rule, and every one line by line a step away."""
+    st.dataframe(group_rows(problems), hide_index=True, key=f"{key}_grouped")
+    with st.expander(f"Every problem, line by line ({len(problems):,})"):
+        every = [
+            {
+                "Line": p.line,
+                "Column": p.column or "",
+                "Value": p.value or "",
+                "What to do": p.message,
+            }
+            for p in problems
+        ]
+        st.dataframe(every, hide_index=True, key=key)
+
 
 person = require("upload")
 own_partner_only = scope(person, "upload") is Scope.OWN
@@ -104,10 +121,6 @@ if st.session_state.get("upload_check_key") != check_key:
     st.session_state["upload_check_key"] = check_key
 checked: LoadResult = st.session_state["upload_check"]
 
-problems_table = [
-    {"Line": p.line, "Column": p.column or "", "Value": p.value or "", "What to do": p.message}
-    for p in checked.problems
-]
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
     st.error(
@@ -115,7 +128,7 @@ if checked.errors:
         "Nothing was saved. Correct the file and upload it again.",
         icon=":material/error:",
     )
-    st.dataframe(problems_table, hide_index=True, key="upload_problems")
+    show_problems(checked.problems, "upload_problems")
     st.download_button(
         "Download the problem list (CSV)",
         problems_csv(checked.problems),
@@ -141,7 +154,7 @@ if checked.warnings:
         f"{len(checked.warnings)} warning(s): the file can be loaded, but read these.",
         icon=":material/warning:",
     )
-    st.dataframe(problems_table, hide_index=True, key="upload_warnings")
+    show_problems(checked.warnings, "upload_warnings")
 st.markdown("**The first rows, as they will be stored:**")
 st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 

@@ -124,3 +124,17 @@ def grouped(problems: Iterable[Problem], *, lines_shown: int = LINES_SHOWN) -> l
         )
     first = {"error": 0, "warning": 1}
     return sorted(made, key=lambda g: (first[g.severity], g.lines[:1] or (0,), g.column or ""))
+
+
+def group_rows(problems: Iterable[Problem]) -> list[dict[str, object]]:
+    """The grouped problems as a table's rows: kind, column, cells, where, what to do."""
+    return [
+        {
+            "Kind": g.severity.capitalize(),
+            "Column": g.column or "(the whole file)",
+            "Cells": g.cells,
+            "Where": g.where(),
+            "What is wrong and what to do": g.explanation,
+        }
+        for g in grouped(problems)
+    ]

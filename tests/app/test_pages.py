@@ -135,6 +135,28 @@ def test_upload_refuses_a_bad_file_and_saves_nothing(open_page: Open, app_db: Pa
     con.close()
 
 
+def test_upload_groups_the_same_problem_in_many_cells(open_page: Open, app_db: Path) -> None:
+    """30 rows whose age band says "Year 4" and one bad date: two groups, each with its cells,
+    its first lines and one explanation; every line stays one step away."""
+    at = open_page("app_pages/upload.py")
+    row = "NMPAT,Y{n},Violin,wcet,classical,,{day},,,NN1 1AA,Year 4,20,,,,,,,,,,,,,"
+    rows = [row.format(n=n, day="31/02/2026" if n == 7 else "2025-10-01") for n in range(30)]
+    data = ACTIVITIES_HEADER + "\n" + "\n".join(rows) + "\n"
+    at.file_uploader(key="upload_file").upload("years.csv", data.encode(), "text/csv").run()
+    assert not at.exception
+    assert "31 problems" in at.error[0].value
+    groups = table(at, "What is wrong and what to do")
+    assert groups[["Kind", "Column", "Cells", "Where"]].values.tolist() == [
+        ["Error", "age_band", 30, "lines 2, 3, 4, 5, 6 and 25 more"],
+        ["Error", "start_date", 1, "line 9"],
+    ]
+    assert groups["What is wrong and what to do"][0].startswith(
+        "This is not one of the values allowed for age_band."
+    )
+    assert len(table(at, "What to do")) == 31  # line by line, in the expander
+    assert any(e.label == "Every problem, line by line (31)" for e in at.expander)
+
+
 def test_upload_loads_a_clean_file_after_confirmation(open_page: Open, app_db: Path) -> None:
     at = open_page("app_pages/upload.py")
     good = (
