@@ -1,6 +1,7 @@
 """The house rules the layout promises, checked by walking the source: no streamlit in the
-library, no import circles, package `__init__` files that only hand names on, no module
-reaching into another's underscore names, and mypy over the app's scripts too."""
+library, no import circles, package `__init__` files that only hand names on, modules that
+import their siblings directly, none reaching into another's underscore names, and mypy over
+the app's scripts too."""
 
 from __future__ import annotations
 
@@ -141,6 +142,21 @@ def test_no_module_imports_another_modules_underscore_names() -> None:
             if module.split(".")[0] == "hubmetrics" and alias.name.startswith("_") and not own:
                 reaching.append(f"{name}:{line} imports {module}.{alias.name}")
     assert reaching == []
+
+
+def test_modules_import_their_siblings_not_their_own_package() -> None:
+    """Inside a package, a module imports the sibling that defines a name, never the
+    package's own `__init__` (which imports the siblings: a circle in waiting)."""
+    through_own = []
+    for name, path in MODULES.items():
+        if path.name == "__init__.py" or name.count(".") < 2:
+            continue
+        package = name.rpartition(".")[0]
+        for module, alias, line in imported(name, ast.parse(path.read_text(encoding="utf-8"))):
+            whole = f"{module}.{alias.name}"
+            if whole == package or (module == package and whole not in MODULES):
+                through_own.append(f"{name}:{line} imports {whole}")
+    assert through_own == []
 
 
 def test_mypy_checks_the_entry_script_and_every_page() -> None:
