@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-import hubmetrics.app.theme  # noqa: F401  (registers the plotly template every chart uses)
+import hubmetrics.plots.theme  # noqa: F401  (registers the plotly template every chart uses)
 from hubmetrics import store
 from hubmetrics.app import auth
 from hubmetrics.app.filters import sidebar_view

@@ -11,10 +11,11 @@ from hubmetrics.app.children import children_beside
 from hubmetrics.app.filters import AGE_BAND_LABELS
 from hubmetrics.app.goals_view import comparison, headline
 from hubmetrics.app.tables import show_table
-from hubmetrics.app.theme import PARITY, show, styled
+from hubmetrics.app.theme import show
 from hubmetrics.app.view import figures_page
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics.trajectory import trajectory
+from hubmetrics.plots.theme import PARITY, styled
 
 
 def _value(values: dict[str, MetricValue], key: str, scope: Filters) -> object:

@@ -27,6 +27,11 @@ from hubmetrics.app.state import (
     wait_for_release,
 )
 from hubmetrics.metrics import Filters, MetricValue, compute_metrics, trend_metrics, years_with_data
+from hubmetrics.metrics import breakdown as _breakdown
+from hubmetrics.metrics import demographics as _demographics
+from hubmetrics.metrics import participants as _participants
+from hubmetrics.metrics import pathways as _pathways
+from hubmetrics.metrics import reach as _reach
 from hubmetrics.metrics.coverage import DataCoverage, data_coverage
 from hubmetrics.metrics.goals import Goals, load_goals
 from hubmetrics.metrics.status import GoalResult, evaluate_goals
@@ -254,9 +259,6 @@ def coverage(year: str) -> DataCoverage:
 
 # --- Reach, Schools and Partners pages: breakdowns, the schools map, partner contributions ---
 
-from hubmetrics.metrics import breakdown as _breakdown  # noqa: E402
-from hubmetrics.metrics import reach as _reach  # noqa: E402
-
 
 @st.cache_data(show_spinner=False, max_entries=256)
 @_whole
@@ -367,10 +369,6 @@ def partner_contributions(year: str, filters: Filters) -> list[_reach.PartnerCon
 
 
 # --- Progression page: participant records ---------------------------------------------------
-
-from hubmetrics.metrics import demographics as _demographics  # noqa: E402
-from hubmetrics.metrics import participants as _participants  # noqa: E402
-from hubmetrics.metrics import pathways as _pathways  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,7 +1,7 @@
 """The app's side of the charts: showing them, and each figure built once for the same data.
 
-The look itself (colours, titled axes, the plotly template) is the library's
-(hubmetrics.plots.theme); its names are handed on here for the pages.
+The look itself (colours, titled axes, the plotly template) is the library's:
+hubmetrics.plots.theme.
 """
 
 from __future__ import annotations
@@ -11,20 +11,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import plotly.graph_objects as go
-
-from hubmetrics.plots.theme import COLD_SPOT, ENGAGED, OKABE_ITO, PARITY, styled
-
-__all__ = [
-    "COLD_SPOT",
-    "ENGAGED",
-    "KEPT_FIGURES",
-    "OKABE_ITO",
-    "PARITY",
-    "forget_figures",
-    "kept",
-    "show",
-    "styled",
-]
 
 
 def show(fig: go.Figure, key: str) -> None:
