@@ -39,11 +39,6 @@ RETURN_WORDS = {
 }
 # The hard-to-reach groups set against the area: (name, share, area baseline, representation).
 # The global majority's area share is the goals file's, so it has no baseline metric.
-GROUPS = (
-    ("Free school meals", "fsm_share", "fsm_baseline", "fsm_representation"),
-    ("SEND", "send_share", "send_baseline", "send_representation"),
-    ("Global majority", "global_majority_share", None, "global_majority_representation"),
-)
 # The methods page defines these besides every indicator's metric.
 EXPLAINED = (
     "participations_by_age_band",

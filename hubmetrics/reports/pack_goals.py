@@ -22,10 +22,10 @@ from reportlab.platypus import (
 from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
 from hubmetrics.disclosure.suppression import SUPPRESSED, suppress_table_with_totals
 from hubmetrics.metrics.formatting import NO_DATA, format_value
+from hubmetrics.metrics.reach_tables import GROUPS
 from hubmetrics.metrics.years import parse_year
 from hubmetrics.reports import charts
 from hubmetrics.reports.pack_figures import (
-    GROUPS,
     HUB_NAME,
     STATUS_WORDS,
     TITLE,
