@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,6 +34,12 @@ def add_commands(sub: Any) -> None:
     load.add_argument("file", help="the CSV file")
     load.add_argument("--partner", help="the partner whose return this is")
     load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
+    load.add_argument(
+        "--mapping",
+        metavar="FILE.toml",
+        help="what the file's own headings mean: a [headings] table of heading = column "
+        '("" leaves a column out); other headings match by name or synonym',
+    )
     load.add_argument(
         "--user",
         metavar="EMAIL",
@@ -109,6 +116,11 @@ def _load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        headings = _mapping(Path(args.mapping)) if args.mapping else None
+    except ValueError as exc:
+        print(f"hubmetrics: {exc} Nothing was loaded.", file=sys.stderr)
+        return 2
     size = path.stat().st_size
     limit = config.max_upload_bytes()
     if size > limit:
@@ -135,6 +147,7 @@ def _load(args: argparse.Namespace) -> int:
             partner_id=args.partner,
             submitted_by=name,
             via="cli",
+            headings=headings,
         )
     if errors_out is not None:
         errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
@@ -143,6 +156,7 @@ def _load(args: argparse.Namespace) -> int:
             f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"
             f" ({result.rows_replaced} replaced, {len(result.warnings)} warnings)."
         )
+        _print_headings(result, sys.stdout)
         _print_grouped(result.warnings, sys.stdout, every_line=errors_out is None)
         return 0
     total = len(result.errors) + result.more_errors
@@ -150,6 +164,7 @@ def _load(args: argparse.Namespace) -> int:
         f"Refused: {path.name} has {total} problem{'s' if total != 1 else ''}; nothing was loaded.",
         file=sys.stderr,
     )
+    _print_headings(result, sys.stderr)
     _print_grouped(result.problems, sys.stderr, every_line=errors_out is None)
     if result.more_errors:
         print(
@@ -158,6 +173,12 @@ def _load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1
+
+
+def _print_headings(result: LoadResult, out: TextIO) -> None:
+    """The headings read other than by their own name: by a synonym, as mapped, left out."""
+    for said in result.headings.describe(known_only=True):
+        print(f"  heading: {said}", file=out)
 
 
 def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) -> None:
@@ -170,6 +191,25 @@ def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) ->
         print(f"  … and {len(groups) - PRINTED_GROUPS:,} more kinds of problem.", file=out)
     if (every_line and any(g.more for g in groups)) or len(groups) > PRINTED_GROUPS:
         print("  Every problem, line by line: use --errors OUT.csv.", file=out)
+
+
+def _mapping(path: Path) -> dict[str, str]:
+    """A mapping file's [headings] table: heading as written -> contract column, or ""."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read the mapping file {path}: {exc.strerror}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the mapping file {path} is not TOML: {exc}.") from None
+    headings = table.get("headings")
+    if not isinstance(headings, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headings.items()
+    ):
+        raise ValueError(
+            f"the mapping file {path} needs a [headings] table of text, like "
+            '"No. of children" = "participants".'
+        )
+    return headings
 
 
 def _writable(path: Path) -> bool:

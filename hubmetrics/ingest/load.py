@@ -7,12 +7,14 @@ import os
 import tempfile
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from hubmetrics import config, store
 from hubmetrics.contract import file_kind
+from hubmetrics.contract.headings import Headings
 from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import validate
 from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
@@ -46,6 +48,7 @@ class LoadResult:
     warnings: list[Problem] = field(default_factory=list)
     more_errors: int = 0
     preview: list[dict[str, object]] = field(default_factory=list)
+    headings: Headings = field(default_factory=Headings)  # how the file's headings were read
 
     @property
     def problems(self) -> list[Problem]:
@@ -76,15 +79,18 @@ def check_file(
     file_name: str = "upload.csv",
     partner_id: str | None = None,
     preview_rows: int = 0,
+    headings: Mapping[str, str] | None = None,
 ) -> LoadResult:
-    """Validate a file exactly as a load would, and write nothing (its transaction rolls back)."""
+    """Validate a file exactly as a load would, and write nothing (its transaction rolls back).
+
+    `headings` is the person's own mapping of the file's headings (see `load_file`)."""
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     cur = con.cursor()
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
             source = Path(tmp) / "upload.csv"
             source.write_bytes(data)
-            upload = _prepare(cur, kind, data, source, partner_id, Path(tmp), result)
+            upload = _prepare(cur, kind, data, source, partner_id, Path(tmp), result, headings)
             if upload is not None:
                 _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
         result.accepted = not result.errors
@@ -104,11 +110,16 @@ def load_file(
     submitted_by: str | None = None,
     submitted_at: datetime | None = None,
     refresh_summary: bool = True,
+    headings: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
     or none does. After a load, the kept summary of the hub's children is recounted
     (`hubmetrics.metrics.summary`); pass `refresh_summary=False` to load several files and
-    recount once."""
+    recount once.
+
+    The file's headings are matched to the contract by name or by the synonyms kept beside
+    it; `headings` maps a heading as written to a contract column (or "" to leave it out)
+    where the person chose."""
     source = data if isinstance(data, Path) else None
     content = data.read_bytes() if isinstance(data, Path) else data
     file_name = file_name or (source.name if source else "upload.csv")
@@ -130,7 +141,9 @@ def load_file(
     cur = con.cursor()
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
-            upload = _prepare(cur, kind, content, source or part, partner_id, Path(tmp), result)
+            upload = _prepare(
+                cur, kind, content, source or part, partner_id, Path(tmp), result, headings
+            )
             if upload is None:
                 return result
             keep = _Keep(
@@ -173,6 +186,7 @@ def _prepare(
     partner_id: str | None,
     scratch: Path,
     result: LoadResult,
+    headings: Mapping[str, str] | None = None,
 ) -> _Upload | None:
     """Decode the upload and plan it from its header; refuse what cannot be read at all."""
     try:
@@ -191,8 +205,8 @@ def _prepare(
     except UnreadableFile as exc:
         result.errors.append(exc.problem)
         return None
-    staged = validate.plan(header, spec, f"{table}_checked")
-    result.shape = staged.shape
+    staged = validate.plan(header, spec, f"{table}_checked", headings)
+    result.shape, result.headings = staged.shape, staged.headings
     result.errors += staged.errors
     result.warnings += staged.warnings  # about the header: found once, before any reading
     if staged.errors:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +16,12 @@ from hubmetrics.contract import (
     YES_VALUES,
     Column,
     FileKind,
+)
+from hubmetrics.contract.headings import (
+    HeadingMatch,
+    Headings,
+    check_mapping,
+    match_headings,
     normalise_header,
 )
 from hubmetrics.contract.problems import Problem
@@ -63,16 +69,27 @@ class Staged:
     warnings: list[Problem] = field(default_factory=list)
     more_errors: int = 0
     built: bool = False
+    headings: Headings = field(default_factory=Headings)
 
 
-def plan(header: Sequence[str], kind: FileKind, table: str) -> Staged:
-    """Decide from the header alone how the file maps onto `kind`, before it is read."""
+def plan(
+    header: Sequence[str], kind: FileKind, table: str, chosen: Mapping[str, str] | None = None
+) -> Staged:
+    """Decide from the header alone how the file maps onto `kind`, before it is read.
+
+    `chosen` is the person's own mapping: a heading as written -> a contract column, or ""
+    to leave that column out; the other headings are matched by name or synonym."""
     staged = Staged(table=table, kind=kind, shape="hub")
     if kind.name == "schools" and gias.is_gias_header(header):
         staged.shape = "gias"
         staged.mapping = {c.name: c.name for c in kind.columns}
-    else:
-        staged.mapping = _map_header(header, kind, staged)
+        return staged
+    wrong = check_mapping(kind, chosen or {})
+    if wrong:
+        staged.errors += [Problem(None, None, None, message) for message in wrong]
+        return staged
+    staged.headings = match_headings(header, kind, chosen)
+    staged.mapping = _map_header(staged.headings, kind, staged)
     return staged
 
 
@@ -226,28 +243,34 @@ def check(con: Connection, staged: Staged, partner_id: str | None) -> None:
     _collect_problems(con, staged, partner_id)
 
 
-def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[str, str]:
+def _map_header(headings: Headings, kind: FileKind, staged: Staged) -> dict[str, str]:
     """Contract column -> cell (c0..cN); unknown and repeated headers are reported."""
     mapping: dict[str, str] = {}
-    seen: dict[str, int] = {}
+    seen: dict[str, HeadingMatch] = {}
     names = kind.column_names
-    for i, cell in enumerate(header):
-        key = normalise_header(cell)
-        if not key:
+    for match in headings.matches:
+        i, cell, key = match.position, match.heading, match.column
+        if not normalise_header(cell):
             continue  # an unnamed column (Excel's trailing comma) holds nothing we load
-        if key in seen:
+        if key is not None and key in seen:
+            first = seen[key]
+            same = match.how == first.how == "name"
             staged.errors.append(
                 Problem(
                     1,
                     cell,
                     cell,
-                    f"Two columns are both called '{key}' (columns {seen[key] + 1} and {i + 1}). "
-                    "Remove or rename one of them.",
+                    f"Two columns are both called '{key}' (columns {first.position + 1} and "
+                    f"{i + 1}). Remove or rename one of them."
+                    if same
+                    else f"Two columns both mean {key}: '{first.heading}' (column "
+                    f"{first.position + 1}) and '{cell}' (column {i + 1}). Remove one, or "
+                    "say which of them is which.",
                 )
             )
             continue
-        seen[key] = i
-        if key in names:
+        if key is not None:
+            seen[key] = match
             mapping[key] = f"c{i}"
         elif kind.strict_columns:
             staged.errors.append(
@@ -261,8 +284,10 @@ def _map_header(header: Sequence[str], kind: FileKind, staged: Staged) -> dict[s
                     "pupil numbers).",
                 )
             )
+        elif match.how == "left out":
+            continue  # the person chose to leave it out
         else:
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
+            close = difflib.get_close_matches(normalise_header(cell), names, n=1, cutoff=0.7)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             staged.warnings.append(
                 Problem(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from hubmetrics import config, store
@@ -36,6 +37,7 @@ def load_as(
     partner_id: str | None = None,
     submitted_by: str | None = None,
     via: str = "app",
+    headings: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Load a file for `person`: refused (nothing read) when their role may not send it.
 
@@ -49,7 +51,13 @@ def load_as(
     if submitted_by is None and not person.is_local:
         submitted_by = person.email
     result = load_file(
-        con, kind, data, file_name=name, partner_id=partner_id, submitted_by=submitted_by
+        con,
+        kind,
+        data,
+        file_name=name,
+        partner_id=partner_id,
+        submitted_by=submitted_by,
+        headings=headings,
     )
     _record(con, person, result, partner_id, via=via)
     return result
@@ -65,13 +73,20 @@ def check_as(
     partner_id: str | None = None,
     preview_rows: int = 0,
     via: str = "app",
+    headings: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Check a file as `person` would load it (writing nothing but a refusal to the trail)."""
     partner_id, refused = _permitted(con, person, kind, file_name, partner_id, via)
     if refused is not None:
         return refused
     result = check_file(
-        con, kind, data, file_name=file_name, partner_id=partner_id, preview_rows=preview_rows
+        con,
+        kind,
+        data,
+        file_name=file_name,
+        partner_id=partner_id,
+        preview_rows=preview_rows,
+        headings=headings,
     )
     if not result.accepted:
         _record(con, person, result, partner_id, via=via)
