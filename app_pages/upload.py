@@ -7,7 +7,7 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
-from hubmetrics.app import cached
+from hubmetrics.app import cached, headings_view
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import require
 from hubmetrics.app.state import connection
@@ -107,19 +107,28 @@ if uploaded is None:
 
 content = uploaded.getvalue()
 shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
-check_key = (hashlib.sha256(content).hexdigest(), kind, partner_id, cached.data_version())
+digest = hashlib.sha256(content).hexdigest()
+mapping = headings_view.chosen((digest, kind), partner_id)
+check_key = (digest, kind, partner_id, cached.data_version(), tuple(sorted(mapping.items())))
 the_file = (connection(), person, kind, content)  # checked, then loaded
 if st.session_state.get("upload_check_key") != check_key:
     with st.status(
         f"Checking {shown_name} ({len(content) / 1_048_576:.1f} MB)…", expanded=False
     ) as status:
         result = check_as(
-            *the_file, file_name=uploaded.name, partner_id=partner_id, preview_rows=20
+            *the_file,
+            file_name=uploaded.name,
+            partner_id=partner_id,
+            preview_rows=20,
+            headings=mapping,
         )
         status.update(label=f"Checked {shown_name}", state="complete")
     st.session_state["upload_check"] = result
     st.session_state["upload_check_key"] = check_key
 checked: LoadResult = st.session_state["upload_check"]
+headings_view.show(
+    checked.headings, kind, mapping, person, partner_id, open_it=bool(checked.errors)
+)
 
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
@@ -167,6 +176,7 @@ if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"
             file_name=uploaded.name,
             partner_id=partner_id,
             submitted_by=sender or None,
+            headings=mapping,
         )
     if loaded.accepted:
         st.session_state.pop("upload_check_key", None)

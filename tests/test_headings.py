@@ -134,3 +134,20 @@ def test_the_command_takes_a_mapping_file_and_prints_the_mapping_it_used(
     mapping.write_text("[headings]\nKids = 3\n")
     assert main(["--db", str(db), "load", "activities", str(path), "--mapping", str(mapping)]) == 2
     assert "needs a [headings] table of text" in capsys.readouterr().err
+
+
+def test_a_remembered_mapping_is_the_partners_and_a_wrong_one_changes_nothing(con) -> None:
+    from hubmetrics.ingest.mappings import saved_headings
+    from hubmetrics.people.access import AccessRefused, Person, local_operator
+    from hubmetrics.people.actions import remember_headings_as
+
+    operator = local_operator()
+    assert remember_headings_as(con, operator, "NMPAT", "activities", {"Kids": "participants"}) == 1
+    with pytest.raises(ValueError, match="'Notes' is mapped to 'notes'"):
+        remember_headings_as(con, operator, "NMPAT", "activities", {"Notes": "notes"})
+    assert saved_headings(con, "NMPAT", "activities") == {"Kids": "participants"}
+    assert saved_headings(con, "NMPAT", "participants") == {}
+    rock = Person(email="rock@example.org", role="partner", partner_id="ROCK-NN")
+    with pytest.raises(AccessRefused):
+        remember_headings_as(con, rock, "NMPAT", "activities", {"Kids": ""})
+    assert saved_headings(con, "NMPAT", "activities") == {"Kids": "participants"}

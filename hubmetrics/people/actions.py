@@ -15,6 +15,7 @@ from hubmetrics import config, store
 from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.ingest.batches import RollbackRefused, rollback
+from hubmetrics.ingest.mappings import save_headings
 from hubmetrics.metrics.goals import Goals, GoalsFileError, parse_goals
 from hubmetrics.people import accounts, audit
 from hubmetrics.people.access import (
@@ -249,3 +250,33 @@ def replace_goals(
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
+
+
+def remember_headings_as(
+    con: store.Connection,
+    person: Person,
+    partner_id: str,
+    kind: str,
+    chosen: Mapping[str, str],
+    *,
+    via: str = "app",
+) -> int:
+    """Remember how `partner_id`'s headings map for `kind`, for a person who may upload that
+    partner's files; the mapping and its audit entry are one write. Returns how many headings
+    it holds."""
+    try:
+        upload_partner(person, kind, partner_id)
+    except AccessRefused as exc:
+        refuse(con, person, f"headings mapping for {partner_id}: {exc}", via=via)
+        raise
+    by = None if person.is_local else person.email
+    with store.write_transaction(con, bump=False) as cur:
+        saved = save_headings(cur, partner_id, kind, chosen, saved_by=by)
+        audit.append(
+            cur,
+            person,
+            "headings_saved",
+            detail=f"{partner_id} {kind}: {saved} headings",
+            via=via,
+        )
+    return saved

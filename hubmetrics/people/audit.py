@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "user_removed": "Account removed",
     "password_set": "Password set",
     "goals_changed": "Goals file changed",
+    "headings_saved": "Headings mapping saved",
 }
 OUTCOMES = ("ok", "refused", "failed")
 VIA = ("app", "cli")

@@ -155,6 +155,16 @@ MIGRATIONS: tuple[str, ...] = (
         advanced BIGINT
     );
     """,
+    # 6: how a partner's own headings map to the contract's columns, remembered from the
+    # Upload page so that next term's file maps itself (hubmetrics/ingest/mappings.py).
+    # `column_name` '' leaves that heading's column out.
+    """
+    CREATE TABLE heading_mapping (
+        partner_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, heading VARCHAR NOT NULL,
+        column_name VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
+        PRIMARY KEY (partner_id, kind, heading)
+    );
+    """,
 )
 
 
