@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import streamlit as st
@@ -17,6 +18,7 @@ from hubmetrics.contract.problems import Problem, group_rows, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.people.access import PARTNER_KINDS, Scope, scope
 from hubmetrics.people.actions import check_as, load_as
+from hubmetrics.reports.templates import partner_template
 
 
 def show_problems(problems: list[Problem], key: str) -> None:
@@ -45,13 +47,28 @@ st.markdown(
 )
 
 with st.expander(
-    "Templates: the columns of each file, with two example rows", icon=":material/download:"
+    "Templates: an Excel workbook for each file, with drop-down lists and the rules; or the "
+    "columns as CSV with two example rows",
+    icon=":material/download:",
 ):
+    st.caption(
+        "The Excel template has a drop-down for every column with a fixed list, your partner "
+        "id and the hub's schools by URN, help on each heading, dates as dates, and a Notes "
+        "sheet with the rules. Fill in the Return sheet and upload the workbook as it is."
+    )
+    own = person.partner_id if own_partner_only else None
     cols = st.columns(len(KINDS))
     for column, kind in zip(cols, KINDS, strict=True):
+        column.download_button(
+            f"{kind.capitalize()} (Excel)",
+            functools.partial(partner_template, connection(), kind, own),
+            file_name=f"{kind}-template.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"template_xlsx_{kind}",
+        )
         template = config.TEMPLATES_DIR / f"{kind}.csv"
         column.download_button(
-            f"{kind.capitalize()} template",
+            f"{kind.capitalize()} (CSV)",
             template.read_bytes(),
             file_name=f"{kind}-template.csv",
             mime="text/csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 PAGES = {
@@ -167,10 +168,20 @@ def test_download_a_template(
 ) -> None:
     page.goto(f"{app_url}/upload")
     settle(page)
-    page.get_by_text("Templates: the columns of each file").click()
+    page.get_by_text("Templates: an Excel workbook for each file").click()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Activities template").click()
+        page.get_by_role("button", name="Activities (CSV)").click()
     saved = tmp_path / "template.csv"
     download.value.save_as(saved)
     assert saved.read_text().startswith("partner_id,activity_id,activity_name")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Activities (Excel)").click()
+    workbook = tmp_path / "template.xlsx"
+    download.value.save_as(workbook)
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == ["Return", "Lists", "Notes"]
+    headings = [c.value for c in book["Return"][1]]
+    assert headings[:3] == ["partner_id", "activity_id", "activity_name"]
+    lists = [v for v in book["Return"].data_validations.dataValidation if v.type == "list"]
+    assert any("D2" in str(v.sqref) for v in lists)  # activity_type has a drop-down
     page.screenshot(path=screenshot_dir / "templates.png", full_page=True)
