@@ -465,3 +465,18 @@ def test_fixes_write_only_valid_values_over_invalid_ones_and_leave_nothing_more(
     for line, row in enumerate(rows, start=2):
         for name, before, after in zip(kind.column_names, row, read_back[line - 2], strict=True):
             assert after == (changed[line, name].after if (line, name) in changed else before)
+
+
+def test_a_partners_own_headings_are_read_as_the_checks_read_them() -> None:
+    """'Key stage' is age_band by synonym and 'Kids' participants by the person's mapping:
+    the fixes find those columns, and applying them changes the right cells."""
+    text = "activity_id,Key stage,Kids,Notes\r\nA1,Year 4,12 pupils,Year 4\r\nA2,ks3,9,\r\n"
+    fixes = offered_fixes(ACTIVITIES, text, {"Kids": "participants"})
+    assert [(f.column, f.position, [(c.line, c.after) for c in f.changes]) for f in fixes] == [
+        ("age_band", 1, [(2, "ks2")]),
+        ("participants", 2, [(2, "12")]),
+    ]
+    assert apply_fixes(text, fixes) == (
+        "activity_id,Key stage,Kids,Notes\r\nA1,ks2,12,Year 4\r\nA2,ks3,9,\r\n"
+    )
+    assert [f.column for f in offered_fixes(ACTIVITIES, text)] == ["age_band"]  # no mapping

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +19,7 @@ from hubmetrics.contract import (
     FileKind,
     normalise_header,
 )
+from hubmetrics.contract.headings import match_headings
 from hubmetrics.ingest.gias import is_gias_header
 
 
@@ -40,6 +41,7 @@ class Fix:
     explanation: str
     column: str
     changes: tuple[CellChange, ...]
+    position: int | None = None  # the column's place in the file, when its heading is its own
 
     @property
     def cells(self) -> int:
@@ -328,13 +330,16 @@ def _records(text: str) -> Iterator[tuple[int, int, list[str]]]:
             yield start, end + 1, row
 
 
-def _columns(kind: FileKind, header: list[str]) -> dict[int, Column]:
-    """Position -> contract column, for the columns named once in the header."""
-    names = [normalise_header(h) for h in header]
+def _columns(
+    kind: FileKind, header: list[str], headings: Mapping[str, str] | None = None
+) -> dict[int, Column]:
+    """Position -> contract column, for the columns the header names once (by name, synonym
+    or the person's own mapping, as the checks read them)."""
+    matched = [m.column for m in match_headings(header, kind, headings).matches]
     return {
         i: kind.column(name)
-        for i, name in enumerate(names)
-        if name in kind.column_names and names.count(name) == 1
+        for i, name in enumerate(matched)
+        if name is not None and matched.count(name) == 1
     }
 
 
@@ -348,9 +353,11 @@ def _explain(what: str, column: Column, changes: list[CellChange]) -> str:
     return f"{what.format(column=column.name, names=names)}: {', '.join(said)}{more}."
 
 
-def offered_fixes(kind: FileKind, text: str) -> list[Fix]:
-    """Every fix that would change a cell of `text` (a CSV file whose headings are the
-    contract's column names): one per kind of fix and column. A fix changes only cells the
+def offered_fixes(
+    kind: FileKind, text: str, headings: Mapping[str, str] | None = None
+) -> list[Fix]:
+    """Every fix that would change a cell of `text` (a CSV file, its headings read as the
+    checks read them, with the person's `headings` mapping): one per kind of fix and column. A fix changes only cells the
     checks would refuse, and each into a value they accept; nothing ambiguous is guessed."""
     try:
         records = list(_records(text))
@@ -363,7 +370,7 @@ def offered_fixes(kind: FileKind, text: str) -> list[Fix]:
     ):
         return []
     header = records[0][2]
-    columns = _columns(kind, header)
+    columns = _columns(kind, header, headings)
     found: dict[tuple[int, int], list[CellChange]] = {}
     seen: dict[tuple[int, str], tuple[int, str] | None] = {}
     for line, _, row in records[1:]:
@@ -382,7 +389,13 @@ def offered_fixes(kind: FileKind, text: str) -> list[Fix]:
     for (i, number), changes in sorted(found.items()):
         title, what, _ = _FIXES[number]
         fixes.append(
-            Fix(title, _explain(what, columns[i], changes), columns[i].name, tuple(changes))
+            Fix(
+                title,
+                _explain(what, columns[i], changes),
+                columns[i].name,
+                tuple(changes),
+                position=i,
+            )
         )
     return fixes
 
@@ -404,6 +417,7 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
     Raises ValueError when a change does not match the text (the file changed since the
     fixes were offered) or two changes are of one cell."""
     wanted: dict[int, dict[str, CellChange]] = {}
+    places = {fix.column: fix.position for fix in fixes if fix.position is not None}
     for change in (c for fix in fixes for c in fix.changes):
         if change.column in wanted.setdefault(change.line, {}):
             raise ValueError(f"Two fixes change line {change.line}, column {change.column}.")
@@ -415,7 +429,9 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
         if start not in wanted:
             continue
         for change in wanted.pop(start).values():
-            i = names.index(change.column) if change.column in names else len(row)
+            i = places.get(change.column)
+            if i is None:
+                i = names.index(change.column) if change.column in names else len(row)
             if i >= len(row) or row[i] != change.before:
                 raise ValueError(f"Line {start}, column {change.column} is not as the fix says.")
             row[i] = change.after
