@@ -155,7 +155,19 @@ MANIFEST: tuple[Case, ...] = (
     Case("utf16_with_bom.csv", "partners", ((None, None, "UTF-16"),)),
     Case("utf16_without_bom.csv", "partners", ((1, None, "CSV UTF-8"),)),
     Case("neither_utf8_nor_1252.csv", "partners", ((3, None, "0x81"),)),
-    Case("workbook.xlsx", "partners", ((None, None, "Excel workbook"),)),
+    Case(
+        # A real (tiny, hand-made) workbook: read from its one sheet, as a CSV would be.
+        "workbook.xlsx",
+        "partners",
+        accepted=True,
+        stored=(
+            (
+                "SELECT partner_id, name FROM partners WHERE batch_id = ?",
+                [("NEWCO", "New Co (fictional)")],
+            ),
+            ("SELECT encoding FROM batch WHERE batch_id = ?", [("xlsx",)]),
+        ),
+    ),
     Case("old_excel.xls", "partners", ((None, None, "Excel workbook"),)),
     Case("nul_byte.csv", "partners", ((3, None, "zero byte"),)),
     Case("semicolons.csv", "partners", ((1, None, "semicolons"),)),

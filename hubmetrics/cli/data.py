@@ -31,7 +31,12 @@ def add_commands(sub: Any) -> None:
 
     load = sub.add_parser("load", help="validate and load one file as one batch")
     load.add_argument("kind", choices=KINDS, help="the kind of file")
-    load.add_argument("file", help="the CSV file")
+    load.add_argument("file", help="the CSV file, or an Excel (.xlsx) or .ods workbook")
+    load.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of a workbook to read (needed when it has several)",
+    )
     load.add_argument("--partner", help="the partner whose return this is")
     load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
     load.add_argument(
@@ -148,9 +153,12 @@ def _load(args: argparse.Namespace) -> int:
             submitted_by=name,
             via="cli",
             headings=headings,
+            sheet=args.sheet,
         )
     if errors_out is not None:
         errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
+    if result.sheet_note:
+        print(result.sheet_note, file=sys.stdout if result.accepted else sys.stderr)
     if result.accepted:
         print(
             f"Loaded batch {result.batch_id}: {result.rows} {args.kind} rows from {path.name}"

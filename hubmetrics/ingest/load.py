@@ -8,7 +8,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +26,12 @@ from hubmetrics.ingest.reading import (
     read_raw,
 )
 from hubmetrics.ingest.validate import Staged
+from hubmetrics.ingest.workbook import (
+    WORKBOOK_SUFFIXES,
+    WorkbookRefused,
+    is_workbook,
+    workbook_to_csv,
+)
 from hubmetrics.metrics import summary
 
 __all__ = ["LoadResult", "check_file", "load_file"]
@@ -49,6 +55,16 @@ class LoadResult:
     more_errors: int = 0
     preview: list[dict[str, object]] = field(default_factory=list)
     headings: Headings = field(default_factory=Headings)  # how the file's headings were read
+    # For a workbook: the sheet read, and its row taken as the headings (lines are its rows).
+    sheet: str | None = None
+    heading_row: int | None = None
+
+    @property
+    def sheet_note(self) -> str:
+        """ "Read sheet 'Autumn'; headings on row 3." for a workbook, else ""."""
+        if self.sheet is None:
+            return ""
+        return f"Read sheet '{self.sheet}'; headings on row {self.heading_row}."
 
     @property
     def problems(self) -> list[Problem]:
@@ -69,6 +85,7 @@ class _Upload:
     readable: Path  # a UTF-8 file DuckDB can read
     text_bytes: bytes
     raw_table: str = ""  # a GIAS extract is first read whole into this temp table
+    record_lines: list[int] | None = None  # a workbook's sheet row of each record
 
 
 def check_file(
@@ -80,17 +97,21 @@ def check_file(
     partner_id: str | None = None,
     preview_rows: int = 0,
     headings: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Validate a file exactly as a load would, and write nothing (its transaction rolls back).
 
-    `headings` is the person's own mapping of the file's headings (see `load_file`)."""
+    `headings` is the person's own mapping of the file's headings, `sheet` the sheet of a
+    workbook to read (see `load_file`)."""
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     cur = con.cursor()
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
             source = Path(tmp) / "upload.csv"
             source.write_bytes(data)
-            upload = _prepare(cur, kind, data, source, partner_id, Path(tmp), result, headings)
+            upload = _prepare(
+                cur, kind, data, source, partner_id, Path(tmp), result, headings, sheet
+            )
             if upload is not None:
                 _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
         result.accepted = not result.errors
@@ -111,6 +132,7 @@ def load_file(
     submitted_at: datetime | None = None,
     refresh_summary: bool = True,
     headings: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
     or none does. After a load, the kept summary of the hub's children is recounted
@@ -119,14 +141,18 @@ def load_file(
 
     The file's headings are matched to the contract by name or by the synonyms kept beside
     it; `headings` maps a heading as written to a contract column (or "" to leave it out)
-    where the person chose."""
+    where the person chose.
+
+    A workbook (.xlsx or .ods) is read from one sheet: `sheet`, else its only sheet, else the
+    only one whose headings are the contract's; a title above the headings is skipped, and
+    every line named is the sheet's own row. The workbook itself is kept as the original."""
     source = data if isinstance(data, Path) else None
     content = data.read_bytes() if isinstance(data, Path) else data
     file_name = file_name or (source.name if source else "upload.csv")
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     folder = store.originals_folder(con)
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"batch-{uuid.uuid4().hex}.csv"
+    stored_name = f"batch-{uuid.uuid4().hex}{_kept_suffix(content, file_name)}"
     kept = folder / stored_name
     # The original is kept first, as `.part`; it takes its final name under the writer lock
     # just before the commit. Given a path, DuckDB reads that file while a thread writes the
@@ -142,7 +168,7 @@ def load_file(
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
             upload = _prepare(
-                cur, kind, content, source or part, partner_id, Path(tmp), result, headings
+                cur, kind, content, source or part, partner_id, Path(tmp), result, headings, sheet
             )
             if upload is None:
                 return result
@@ -163,6 +189,18 @@ def load_file(
     elif refresh_summary:
         summary.refresh_quietly(con)
     return result
+
+
+def _kept_suffix(content: bytes, file_name: str) -> str:
+    """The kept original's extension: a workbook keeps its own, so it opens as one."""
+    if not is_workbook(content, file_name):
+        return ".csv"
+    suffix = Path(file_name).suffix.lower()
+    return suffix if suffix in WORKBOOK_SUFFIXES else ".xlsx"
+
+
+def _on_row(problem: Problem, heading_row: int) -> Problem:
+    return replace(problem, line=heading_row) if problem.line == 1 else problem
 
 
 @dataclass
@@ -187,8 +225,10 @@ def _prepare(
     scratch: Path,
     result: LoadResult,
     headings: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> _Upload | None:
-    """Decode the upload and plan it from its header; refuse what cannot be read at all."""
+    """Decode the upload (a workbook's sheet as CSV text) and plan it from its header; refuse
+    what cannot be read at all."""
     try:
         spec = file_kind(kind)
     except ValueError as exc:
@@ -198,6 +238,19 @@ def _prepare(
         result.errors.append(Problem(None, None, None, config.over_limit_message(len(data))))
         return None
     table = f"upload_{uuid.uuid4().hex[:12]}"
+    record_lines: list[int] | None = None
+    workbook_form = ""
+    if is_workbook(data, result.file_name):
+        try:
+            book = workbook_to_csv(data, result.file_name, spec, sheet)
+        except WorkbookRefused as exc:
+            result.errors.append(exc.problem)
+            return None
+        result.sheet, result.heading_row = book.sheet, book.heading_row
+        record_lines, workbook_form = book.record_rows, book.form
+        data = book.text
+        source = scratch / "sheet.csv"
+        source.write_bytes(data)
     try:
         encoding, text = decode(data)
         result.encoding = encoding
@@ -206,6 +259,10 @@ def _prepare(
         result.errors.append(exc.problem)
         return None
     staged = validate.plan(header, spec, f"{table}_checked", headings)
+    if result.heading_row is not None:  # the header's problems are on the sheet's heading row
+        staged.errors = [_on_row(p, result.heading_row) for p in staged.errors]
+        staged.warnings = [_on_row(p, result.heading_row) for p in staged.warnings]
+        result.encoding = workbook_form  # recorded with the batch: what was sent
     result.shape, result.headings = staged.shape, staged.headings
     result.errors += staged.errors
     result.warnings += staged.warnings  # about the header: found once, before any reading
@@ -218,11 +275,11 @@ def _prepare(
         text_bytes = text.encode("utf-8")
         readable = scratch / "upload-utf8.csv"
         readable.write_bytes(text_bytes)
-    upload = _Upload(staged, header, readable, text_bytes)
+    upload = _Upload(staged, header, readable, text_bytes, record_lines=record_lines)
     if staged.shape == "gias":
         # An extract is read whole, outside the transaction, then mapped to the hub's shape.
         try:
-            raw = read_raw(cur, readable, text_bytes, header, table)
+            raw = read_raw(cur, readable, text_bytes, header, table, record_lines=record_lines)
         except UnreadableFile as exc:
             result.errors.append(exc.problem)
             return None
@@ -295,6 +352,7 @@ def _write_and_check(
             params,
             into=into,
             parallel=parallel,
+            record_lines=upload.record_lines,
         )
         result.errors += raw.problems
         validate.check_view(cur, staged, raw.table)

@@ -188,6 +188,7 @@ def read_raw(
     *,
     into: tuple[str, int] | None = None,
     parallel: bool = True,
+    record_lines: Sequence[int] | None = None,
 ) -> RawFile:
     """Read `source` (UTF-8) through `query` (a SELECT over `{source}`, the file's cells) into
     temp table `{table}_read`, or with `into` = (row table, batch id) straight into that table,
@@ -202,6 +203,9 @@ def read_raw(
     The file's cells are c0..cN (VARCHAR) for `query` to use. `text_bytes` are the file's
     UTF-8 bytes, used only to turn DuckDB's byte positions into line numbers. Structural
     problems (too many cells, broken quotes) come back as Problems.
+
+    `record_lines`, for the CSV text of a workbook's sheet, is the sheet row of each record
+    after the header: every line is then named by the sheet's own row.
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
@@ -247,12 +251,14 @@ def read_raw(
     # DuckDB names the line where a broken record went wrong; a person wants the line where
     # that record starts, which the exact numbering below knows.
     starts = _record_starts(text_bytes) if reject_rows else []
+    sheet_row = dict(zip(starts, record_lines, strict=False)) if record_lines and starts else {}
     problems: list[Problem] = []
     reject_lines: list[int] = []
     for byte_position, error_type, csv_line in reject_rows:
         line = text_bytes.count(b"\n", 0, int(byte_position or 0)) + 1
         at = bisect.bisect_right(starts, line) - 1
         line = starts[at] if at >= 0 else line
+        line = sheet_row.get(line, line)
         reject_lines.append(line)
         problems.append(
             Problem(
@@ -269,7 +275,9 @@ def read_raw(
     rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
     layout.join()
     simple = not reject_rows and not layout.blank_lines and layout.lines == rows + 1
-    if simple:
+    if record_lines is not None:
+        _number_lines_exactly(con, list(record_lines), table, reject_lines)
+    elif simple:
         # One record per physical line: the record's position gives its line. Row ids are
         # contiguous within one insert but need not start at 0 inside a transaction.
         con.execute(

@@ -39,6 +39,7 @@ def load_as(
     submitted_by: str | None = None,
     via: str = "app",
     headings: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Load a file for `person`: refused (nothing read) when their role may not send it.
 
@@ -59,6 +60,7 @@ def load_as(
         partner_id=partner_id,
         submitted_by=submitted_by,
         headings=headings,
+        sheet=sheet,
     )
     _record(con, person, result, partner_id, via=via)
     return result
@@ -75,6 +77,7 @@ def check_as(
     preview_rows: int = 0,
     via: str = "app",
     headings: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Check a file as `person` would load it (writing nothing but a refusal to the trail)."""
     partner_id, refused = _permitted(con, person, kind, file_name, partner_id, via)
@@ -88,6 +91,7 @@ def check_as(
         partner_id=partner_id,
         preview_rows=preview_rows,
         headings=headings,
+        sheet=sheet,
     )
     if not result.accepted:
         _record(con, person, result, partner_id, via=via)
