@@ -8,7 +8,7 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
-from hubmetrics.app import cached, headings_view
+from hubmetrics.app import cached, fixes_view, headings_view
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import require
 from hubmetrics.app.state import connection
@@ -16,6 +16,7 @@ from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, group_rows, problems_csv
 from hubmetrics.ingest import LoadResult
+from hubmetrics.ingest.workbook import WorkbookRefused, is_workbook, sheet_names
 from hubmetrics.people.access import PARTNER_KINDS, Scope, scope
 from hubmetrics.people.actions import check_as, load_as
 from hubmetrics.reports.templates import partner_template
@@ -37,11 +38,31 @@ def show_problems(problems: list[Problem], key: str) -> None:
         st.dataframe(every, hide_index=True, key=key)
 
 
+def sheet_choice(data: bytes, file_name: str) -> str | None:
+    """For a workbook with several sheets, the one the person picks (None: a CSV file, or a
+    workbook with one sheet, or one that cannot be opened: the check says why)."""
+    if not is_workbook(data, file_name):
+        return None
+    try:
+        names = sheet_names(data)
+    except WorkbookRefused:
+        return None
+    if len(names) < 2:
+        return None
+    return st.selectbox(
+        "Which sheet holds the return?",
+        names,
+        key="upload_sheet",
+        help="A workbook with several sheets: choose the one with the return's rows.",
+    )
+
+
 person = require("upload")
 own_partner_only = scope(person, "upload") is Scope.OWN
 header("Upload a file")
 st.markdown(
-    "Choose what kind of file it is, then drop the CSV file below. It is checked against the "
+    "Choose what kind of file it is, then drop the CSV file or Excel workbook below. It is "
+    "checked against the "
     "data contract's rules straight away; **nothing is saved until the "
     "file is clean and you confirm it**."
 )
@@ -118,15 +139,26 @@ if person.is_local:  # no sign-in: whoever uploads may say who they are
     sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
 else:
     st.caption(f"The batch is recorded as sent by {person.email}.")
-uploaded = st.file_uploader("CSV file", type=["csv"], key="upload_file")
+uploaded = st.file_uploader(
+    "CSV file or Excel workbook", type=["csv", "xlsx", "ods"], key="upload_file"
+)
 if uploaded is None:
     st.stop()
 
-content = uploaded.getvalue()
+sent = uploaded.getvalue()
 shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
-digest = hashlib.sha256(content).hexdigest()
+digest = hashlib.sha256(sent).hexdigest()
+sheet = sheet_choice(sent, uploaded.name)
 mapping = headings_view.chosen((digest, kind), partner_id)
-check_key = (digest, kind, partner_id, cached.data_version(), tuple(sorted(mapping.items())))
+content, applied = fixes_view.corrected(digest, sent)  # as sent, or with fixes accepted
+check_key = (
+    hashlib.sha256(content).hexdigest(),
+    kind,
+    partner_id,
+    sheet,
+    cached.data_version(),
+    tuple(sorted(mapping.items())),
+)
 the_file = (connection(), person, kind, content)  # checked, then loaded
 if st.session_state.get("upload_check_key") != check_key:
     with st.status(
@@ -138,6 +170,7 @@ if st.session_state.get("upload_check_key") != check_key:
             partner_id=partner_id,
             preview_rows=20,
             headings=mapping,
+            sheet=sheet,
         )
         status.update(label=f"Checked {shown_name}", state="complete")
     st.session_state["upload_check"] = result
@@ -146,6 +179,9 @@ checked: LoadResult = st.session_state["upload_check"]
 headings_view.show(
     checked.headings, kind, mapping, person, partner_id, open_it=bool(checked.errors)
 )
+if checked.sheet_note:
+    st.caption(checked.sheet_note)
+fixes_view.offer(digest, content, kind, mapping, applied)
 
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
@@ -194,6 +230,9 @@ if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"
             partner_id=partner_id,
             submitted_by=sender or None,
             headings=mapping,
+            sheet=sheet,
+            original=sent if applied else None,
+            fixes=applied,
         )
     if loaded.accepted:
         st.session_state.pop("upload_check_key", None)

@@ -571,3 +571,28 @@ def test_the_console_script_refuses_cr_line_endings(db: Path, tmp_path: Path) ->
     done = _process(db, tmp_path, "load", "activities", str(CORPUS / "cr_line_endings.csv"))
     assert "Traceback" not in done.stderr
     assert done.returncode == 1, done.stderr
+
+
+def test_fix_applies_the_offered_fixes_lists_them_and_keeps_the_file_as_sent(
+    capsys: pytest.CaptureFixture[str], loaded: Path, tmp_path: Path
+) -> None:
+    row = "NMPAT,Y{n},Violin,wcet,classical,,2025-10-01,,999999,,Year 4,20,,,,,,,,,,,,,"
+    path = tmp_path / "years.csv"
+    sent = ACTIVITIES_HEADER + "\n" + "\n".join(row.format(n=n) for n in range(7)) + "\n"
+    path.write_text(sent)
+    code, out, err = run(capsys, loaded, "load", "activities", str(path), "--fix")
+    assert code == 0, err
+    assert (
+        "  fixed: School years as age bands: age_band, 7 cells (lines 2, 3, 4, 5, 6 and 2 more)"
+        in out
+    )
+    assert "Loaded batch 4: 7 activities rows" in out
+    con = store.connect(loaded)
+    assert con.execute(
+        "SELECT DISTINCT age_band FROM activities WHERE activity_id LIKE 'Y%'"
+    ).fetchall() == [("ks2",)]
+    con.close()
+    kept = [p.read_text() for p in config.originals_dir(loaded).glob("batch-*.csv")]
+    assert sent in kept
+    code, _, err = run(capsys, loaded, "load", "activities", str(path))  # without --fix
+    assert code == 1

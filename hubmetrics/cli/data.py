@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hubmetrics import config, store
-from hubmetrics.contract import KINDS
+from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, grouped, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.batches import RollbackRefused, list_batches
+from hubmetrics.ingest.fixes import Fix, apply_fixes, offered_fixes
+from hubmetrics.ingest.workbook import is_workbook
 from hubmetrics.people.access import AccessRefused
 from hubmetrics.people.actions import batches_for, load_as, person_for_cli, rollback_as
 from hubmetrics.store.query import QueryRefused, as_csv, as_json, run_query
@@ -39,6 +41,13 @@ def add_commands(sub: Any) -> None:
     )
     load.add_argument("--partner", help="the partner whose return this is")
     load.add_argument("--errors", metavar="OUT.csv", help="write every problem to this CSV file")
+    load.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply every fix offered for common, unambiguous problems (school years to age "
+        "bands, yes/no and blanks written as words, …) and list what it changed; the file as "
+        "sent is kept as the original",
+    )
     load.add_argument(
         "--mapping",
         metavar="FILE.toml",
@@ -143,17 +152,29 @@ def _load(args: argparse.Namespace) -> int:
         except AccessRefused as exc:
             print(f"Refused: {exc} Nothing was loaded.", file=sys.stderr)
             return 1
+        data: bytes | Path = path
+        original: bytes | None = None
+        fixed: list[Fix] = []
+        if args.fix:
+            try:
+                data, fixed = _fixed(args.kind, path, headings)
+            except ValueError as exc:
+                print(f"hubmetrics: {exc} Nothing was loaded.", file=sys.stderr)
+                return 2
+            original = path.read_bytes() if fixed else None
         result = load_as(
             con,
             person,
             args.kind,
-            path,
+            data,
             file_name=path.name,
             partner_id=args.partner,
             submitted_by=name,
             via="cli",
             headings=headings,
             sheet=args.sheet,
+            original=original,
+            fixes=[f"{f.name} ({f.column}, {f.cells:,} cells)" for f in fixed],
         )
     if errors_out is not None:
         errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
@@ -199,6 +220,31 @@ def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) ->
         print(f"  … and {len(groups) - PRINTED_GROUPS:,} more kinds of problem.", file=out)
     if (every_line and any(g.more for g in groups)) or len(groups) > PRINTED_GROUPS:
         print("  Every problem, line by line: use --errors OUT.csv.", file=out)
+
+
+def _fixed(kind: str, path: Path, headings: dict[str, str] | None) -> tuple[bytes, list[Fix]]:
+    """The file with every offered fix applied, and the fixes, each told as it is made."""
+    sent = path.read_bytes()
+    if is_workbook(sent, path.name):
+        raise ValueError(
+            "--fix works on CSV files: correct the cells in the workbook, or save the sheet "
+            "as CSV UTF-8 and fix that."
+        )
+    try:
+        text = sent.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = sent.decode("cp1252", errors="replace")
+    fixes = offered_fixes(file_kind(kind), text, headings)
+    for fix in fixes:
+        lines = ", ".join(str(c.line) for c in fix.changes[:5])
+        more = f" and {fix.cells - 5:,} more" if fix.cells > 5 else ""
+        print(f"  fixed: {fix.name}: {fix.column}, {fix.cells:,} cells (lines {lines}{more})")
+        if kind != "participants":  # never a value from a child's record
+            print(f"         {fix.explanation}")
+    if not fixes:
+        print("  fixed: nothing (no fix is offered for this file)")
+        return sent, []
+    return apply_fixes(text, fixes).encode("utf-8"), fixes
 
 
 def _mapping(path: Path) -> dict[str, str]:

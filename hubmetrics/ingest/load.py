@@ -133,6 +133,7 @@ def load_file(
     refresh_summary: bool = True,
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    original: bytes | None = None,
 ) -> LoadResult:
     """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
     or none does. After a load, the kept summary of the hub's children is recounted
@@ -145,21 +146,25 @@ def load_file(
 
     A workbook (.xlsx or .ods) is read from one sheet: `sheet`, else its only sheet, else the
     only one whose headings are the contract's; a title above the headings is skipped, and
-    every line named is the sheet's own row. The workbook itself is kept as the original."""
+    every line named is the sheet's own row. The workbook itself is kept as the original.
+
+    `original` is the file as the person sent it, when `data` is that file with fixes they
+    accepted: `data` is checked and loaded, `original` is kept as the batch's original."""
     source = data if isinstance(data, Path) else None
     content = data.read_bytes() if isinstance(data, Path) else data
+    sent = content if original is None else original
     file_name = file_name or (source.name if source else "upload.csv")
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     folder = store.originals_folder(con)
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = f"batch-{uuid.uuid4().hex}{_kept_suffix(content, file_name)}"
+    stored_name = f"batch-{uuid.uuid4().hex}{_kept_suffix(sent, file_name)}"
     kept = folder / stored_name
     # The original is kept first, as `.part`; it takes its final name under the writer lock
     # just before the commit. Given a path, DuckDB reads that file while a thread writes the
     # copy and hashes it; given bytes, DuckDB reads the copy. The name says which process
     # wrote it, so that a later open can tell a dead load's file from a live one's.
     part = folder / f"{stored_name}.{os.getpid()}.part"
-    keeping = _Keeper(content, part)
+    keeping = _Keeper(sent, part)
     if source is None:
         keeping.run()
     else:
@@ -167,13 +172,17 @@ def load_file(
     cur = con.cursor()
     try:
         with tempfile.TemporaryDirectory(prefix="hubmetrics-") as tmp:
+            if original is not None and source is None:
+                # The kept copy is the original; DuckDB reads the corrected file.
+                source = Path(tmp) / "corrected.csv"
+                source.write_bytes(content)
             upload = _prepare(
                 cur, kind, content, source or part, partner_id, Path(tmp), result, headings, sheet
             )
             if upload is None:
                 return result
             keep = _Keep(
-                keeping, kept, stored_name, file_name, len(content), submitted_by, submitted_at
+                keeping, kept, stored_name, file_name, len(sent), submitted_by, submitted_at
             )
             _in_transaction(con, cur, upload, partner_id, result, 0, keep)
         result.accepted = not result.errors

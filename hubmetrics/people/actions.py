@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hubmetrics import config, store
@@ -40,11 +40,15 @@ def load_as(
     via: str = "app",
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    original: bytes | None = None,
+    fixes: Sequence[str] = (),
 ) -> LoadResult:
     """Load a file for `person`: refused (nothing read) when their role may not send it.
 
     `submitted_by` is recorded with the batch; it defaults to the person's email (the local
-    operator's loads keep whatever name was given, or none).
+    operator's loads keep whatever name was given, or none). `data` may be the file as sent
+    corrected by the fixes the person accepted (`fixes`, in words): then `original` is the
+    file as sent, kept as the batch's original, and each fix goes into the audit trail.
     """
     name = file_name or (data.name if isinstance(data, Path) else "upload.csv")
     partner_id, refused = _permitted(con, person, kind, name, partner_id, via)
@@ -61,8 +65,12 @@ def load_as(
         submitted_by=submitted_by,
         headings=headings,
         sheet=sheet,
+        original=original,
     )
     _record(con, person, result, partner_id, via=via)
+    if result.accepted:
+        for fix in fixes:
+            audit.record(con, person, "fixed", detail=f"batch {result.batch_id}: {fix}", via=via)
     return result
 
 

@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "password_set": "Password set",
     "goals_changed": "Goals file changed",
     "headings_saved": "Headings mapping saved",
+    "fixed": "Fix accepted",
 }
 OUTCOMES = ("ok", "refused", "failed")
 VIA = ("app", "cli")
