@@ -78,3 +78,39 @@ def test_the_notes_say_every_column_and_the_rules_across_columns() -> None:
     said = {row[0].value: row[1].value for row in notes.iter_rows() if row[0].value}
     assert said["participant_ref"].startswith("Required.")
     assert all(name in said for name in PARTICIPANTS.column_names)
+
+
+def test_a_filled_template_loads_unedited(tmp_path) -> None:
+    """Filled in Excel's way (a date cell, numbers as numbers, a choice from each list) and
+    uploaded as it is: every row loads, read from the Return sheet."""
+    from datetime import date
+
+    from hubmetrics import store
+    from hubmetrics.ingest import load_file
+
+    con = store.connect(tmp_path / "hub.duckdb")
+    assert load_file(con, "partners", b"partner_id,name\nNMPAT,Lead\n").accepted
+    book = opened(template_workbook(ACTIVITIES, partner_id="NMPAT"))
+    sheet = book["Return"]
+    headings = [c.value for c in sheet[1]]
+    filled = {
+        "partner_id": "NMPAT",
+        "activity_id": "T1",
+        "activity_name": "Year 4 violins",
+        "activity_type": "wcet",
+        "genre": "classical",
+        "start_date": date(2025, 9, 8),
+        "age_band": "ks2",
+        "participants": 28,
+        "send": 3,
+    }
+    for name, value in filled.items():
+        sheet.cell(row=2, column=headings.index(name) + 1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    result = load_file(con, "activities", out.getvalue(), file_name="autumn.xlsx")
+    assert result.accepted, [p.describe() for p in result.errors]
+    assert (result.rows, result.sheet, result.heading_row) == (1, "Return", 1)
+    row = con.execute("SELECT start_date, participants, send FROM activities").fetchone()
+    con.close()
+    assert row == (date(2025, 9, 8), 28, 3)
