@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from hubmetrics.contract import file_kind
-from hubmetrics.ingest.fixes import Fix, apply_fixes, offered_fixes
+from hubmetrics.ingest.fixes import Fix, apply_fixes, fixable_text, offered_fixes
 
 _FIXED = "upload_fixed"  # (the original's digest, the corrected bytes, what was applied)
 
@@ -31,7 +31,7 @@ def offer(
     """The fixes for `content` (the file as corrected so far), each with a button; a fix
     accepted is applied to every cell it names at once, and the page checks the file again.
     From participant records no value is shown: only what each fix does and to how many."""
-    text = _text(content)
+    text = fixable_text(content)
     fixes = offered_fixes(file_kind(kind), text, mapping) if text is not None else []
     if applied:
         st.info(
@@ -72,16 +72,3 @@ def _said(fix: Fix, kind: str) -> str:
             f" and {fix.cells - 5:,} more." if fix.cells > 5 else "."
         )
     return fix.explanation
-
-
-def _text(content: bytes) -> str | None:
-    """The file as text (UTF-8, or Windows-1252), or None when it is not text at all (a
-    workbook, say)."""
-    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None

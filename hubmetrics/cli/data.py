@@ -14,8 +14,7 @@ from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, grouped, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.batches import RollbackRefused, list_batches
-from hubmetrics.ingest.fixes import Fix, apply_fixes, offered_fixes
-from hubmetrics.ingest.workbook import is_workbook
+from hubmetrics.ingest.fixes import Fix, apply_fixes, fixable_text, offered_fixes
 from hubmetrics.people.access import AccessRefused
 from hubmetrics.people.actions import batches_for, load_as, person_for_cli, rollback_as
 from hubmetrics.store.query import QueryRefused, as_csv, as_json, run_query
@@ -225,15 +224,12 @@ def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) ->
 def _fixed(kind: str, path: Path, headings: dict[str, str] | None) -> tuple[bytes, list[Fix]]:
     """The file with every offered fix applied, and the fixes, each told as it is made."""
     sent = path.read_bytes()
-    if is_workbook(sent, path.name):
+    text = fixable_text(sent, path.name)
+    if text is None:
         raise ValueError(
             "--fix works on CSV files: correct the cells in the workbook, or save the sheet "
             "as CSV UTF-8 and fix that."
         )
-    try:
-        text = sent.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = sent.decode("cp1252", errors="replace")
     fixes = offered_fixes(file_kind(kind), text, headings)
     for fix in fixes:
         lines = ", ".join(str(c.line) for c in fix.changes[:5])

@@ -21,6 +21,7 @@ from hubmetrics.contract import (
 )
 from hubmetrics.contract.headings import match_headings
 from hubmetrics.ingest.gias import is_gias_header
+from hubmetrics.ingest.workbook import is_workbook
 
 
 @dataclass(frozen=True)
@@ -442,3 +443,16 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
     if wanted:
         raise ValueError(f"The file has no line {min(wanted)} for the fix to change.")
     return "".join(lines)
+
+
+def fixable_text(data: bytes, file_name: str = "") -> str | None:
+    """A file's text for the fixes (UTF-8 or Windows-1252, as the checks read it), or None
+    for what the fixes do not read: a workbook, or bytes that are not text."""
+    if is_workbook(data, file_name):
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
