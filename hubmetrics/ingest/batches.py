@@ -52,6 +52,18 @@ def batch_warnings(con: store.Connection, batch_id: int) -> list[tuple[int | Non
     ).fetchall()
 
 
+def batch_corrections(
+    con: store.Connection, batch_id: int
+) -> list[tuple[int | None, str, str | None, str | None, str, str | None]]:
+    """The cells corrected before a batch loaded: (line, column, before, after, how, by), in
+    the order they were made (no values for participant records)."""
+    return con.execute(
+        "SELECT line, column_name, before, after, how, made_by FROM batch_correction "
+        "WHERE batch_id = ? ORDER BY seq",
+        [batch_id],
+    ).fetchall()
+
+
 def original_file(con: store.Connection, batch_id: int) -> tuple[str, Path]:
     """(the name it was sent as, the path of the kept bytes) for a batch."""
     row = con.execute(

@@ -320,7 +320,7 @@ _FIXES: tuple[tuple[str, str, Fixer], ...] = (
 )
 
 
-def _records(text: str) -> Iterator[tuple[int, int, list[str]]]:
+def csv_records(text: str) -> Iterator[tuple[int, int, list[str]]]:
     """(first line, line after the last, cells) of every record, the header first."""
     csv.field_size_limit(max(csv.field_size_limit(), 2_000_000))
     reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
@@ -361,7 +361,7 @@ def offered_fixes(
     checks read them, with the person's `headings` mapping): one per kind of fix and column. A fix changes only cells the
     checks would refuse, and each into a value they accept; nothing ambiguous is guessed."""
     try:
-        records = list(_records(text))
+        records = list(csv_records(text))
     except csv.Error:
         return []  # the checks say why the file cannot be read
     if (
@@ -424,7 +424,7 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> str:
             raise ValueError(f"Two fixes change line {change.line}, column {change.column}.")
         wanted[change.line][change.column] = change
     lines = io.StringIO(text, newline="\n").readlines()
-    records = list(_records(text))
+    records = list(csv_records(text))
     names = [normalise_header(h) for h in records[0][2]] if records else []
     for start, end, row in records[1:]:
         if start not in wanted:

@@ -7,7 +7,7 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,8 @@ from hubmetrics.contract.headings import Headings
 from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import validate
 from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
+from hubmetrics.ingest.corrections import Correction, SheetOrigin
+from hubmetrics.ingest.forecast import Forecast, forecast_load
 from hubmetrics.ingest.reading import (
     NeedsSingleThread,
     UnreadableFile,
@@ -58,6 +60,8 @@ class LoadResult:
     # For a workbook: the sheet read, and its row taken as the headings (lines are its rows).
     sheet: str | None = None
     heading_row: int | None = None
+    # For a clean file checked with `forecast=True`: what loading it will change.
+    forecast: Forecast | None = None
 
     @property
     def sheet_note(self) -> str:
@@ -86,6 +90,7 @@ class _Upload:
     text_bytes: bytes
     raw_table: str = ""  # a GIAS extract is first read whole into this temp table
     record_lines: list[int] | None = None  # a workbook's sheet row of each record
+    forecast: bool = False  # a check: also say what loading would change
 
 
 def check_file(
@@ -98,11 +103,15 @@ def check_file(
     preview_rows: int = 0,
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    origin: SheetOrigin | None = None,
+    forecast: bool = False,
 ) -> LoadResult:
     """Validate a file exactly as a load would, and write nothing (its transaction rolls back).
+    With `forecast`, a clean file's `result.forecast` says what loading it will change.
 
     `headings` is the person's own mapping of the file's headings, `sheet` the sheet of a
-    workbook to read (see `load_file`)."""
+    workbook to read, `origin` the sheet a corrected workbook's CSV text came from (see
+    `load_file`)."""
     result = LoadResult(kind=kind, file_name=file_name, accepted=False)
     cur = con.cursor()
     try:
@@ -110,9 +119,10 @@ def check_file(
             source = Path(tmp) / "upload.csv"
             source.write_bytes(data)
             upload = _prepare(
-                cur, kind, data, source, partner_id, Path(tmp), result, headings, sheet
+                cur, kind, data, source, partner_id, Path(tmp), result, headings, sheet, origin
             )
             if upload is not None:
+                upload.forecast = forecast
                 _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
         result.accepted = not result.errors
         result.batch_id = None
@@ -134,6 +144,8 @@ def load_file(
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
     original: bytes | None = None,
+    origin: SheetOrigin | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> LoadResult:
     """Validate and load one file (its bytes, or its path) as one batch: every row goes in,
     or none does. After a load, the kept summary of the hub's children is recounted
@@ -148,8 +160,11 @@ def load_file(
     only one whose headings are the contract's; a title above the headings is skipped, and
     every line named is the sheet's own row. The workbook itself is kept as the original.
 
-    `original` is the file as the person sent it, when `data` is that file with fixes they
-    accepted: `data` is checked and loaded, `original` is kept as the batch's original."""
+    `original` is the file as the person sent it, when `data` is that file with the fixes
+    they accepted and the cells they corrected (`corrections`, recorded with the batch in
+    the same transaction): `data` is checked and loaded, `original` is kept as the batch's
+    original. For a workbook `data` is then its sheet's corrected CSV text, and `origin`
+    says which sheet and rows it came from, so that every line is still named by its row."""
     source = data if isinstance(data, Path) else None
     content = data.read_bytes() if isinstance(data, Path) else data
     sent = content if original is None else original
@@ -177,12 +192,28 @@ def load_file(
                 source = Path(tmp) / "corrected.csv"
                 source.write_bytes(content)
             upload = _prepare(
-                cur, kind, content, source or part, partner_id, Path(tmp), result, headings, sheet
+                cur,
+                kind,
+                content,
+                source or part,
+                partner_id,
+                Path(tmp),
+                result,
+                headings,
+                sheet,
+                origin,
             )
             if upload is None:
                 return result
             keep = _Keep(
-                keeping, kept, stored_name, file_name, len(sent), submitted_by, submitted_at
+                keeping,
+                kept,
+                stored_name,
+                file_name,
+                len(sent),
+                submitted_by,
+                submitted_at,
+                tuple(corrections),
             )
             _in_transaction(con, cur, upload, partner_id, result, 0, keep)
         result.accepted = not result.errors
@@ -223,6 +254,7 @@ class _Keep:
     file_bytes: int
     submitted_by: str | None
     submitted_at: datetime | None
+    corrections: tuple[Correction, ...] = ()
 
 
 def _prepare(
@@ -235,6 +267,7 @@ def _prepare(
     result: LoadResult,
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    origin: SheetOrigin | None = None,
 ) -> _Upload | None:
     """Decode the upload (a workbook's sheet as CSV text) and plan it from its header; refuse
     what cannot be read at all."""
@@ -249,7 +282,10 @@ def _prepare(
     table = f"upload_{uuid.uuid4().hex[:12]}"
     record_lines: list[int] | None = None
     workbook_form = ""
-    if is_workbook(data, result.file_name):
+    if origin is not None:  # a workbook's sheet, corrected as CSV text
+        result.sheet, result.heading_row = origin.sheet, origin.heading_row
+        record_lines, workbook_form = list(origin.record_rows), origin.form
+    elif is_workbook(data, result.file_name):
         try:
             book = workbook_to_csv(data, result.file_name, spec, sheet)
         except WorkbookRefused as exc:
@@ -316,7 +352,7 @@ def _in_transaction(
         result.errors, result.warnings = list(found[0]), list(found[1])
         try:
             with store.write_transaction(con, cur):
-                _write_and_check(cur, upload, partner_id, result, preview_rows, keep, parallel)
+                _write_and_check(con, cur, upload, partner_id, result, preview_rows, keep, parallel)
                 if keep is None or result.errors:
                     raise _Refused
             return
@@ -330,6 +366,7 @@ def _in_transaction(
 
 
 def _write_and_check(
+    con: store.Connection,
     cur: store.Connection,
     upload: _Upload,
     partner_id: str | None,
@@ -375,6 +412,8 @@ def _write_and_check(
     result.more_errors = staged.more_errors
     if preview_rows:
         result.preview = _preview(cur, staged, preview_rows)
+    if keep is None and upload.forecast and not result.errors:
+        result.forecast = forecast_load(con, cur, staged, batch_id)  # rolled back with the check
     if keep is None or result.errors:
         return
     keep.keeper.part.rename(keep.kept)
@@ -391,6 +430,29 @@ def _write_and_check(
         encoding=result.encoding,
         submitted_by=keep.submitted_by,
         submitted_at=keep.submitted_at,
+    )
+    if keep.corrections:
+        _record_corrections(cur, batch_id, staged.kind.name, keep)
+
+
+def _record_corrections(cur: store.Connection, batch_id: int, kind: str, keep: _Keep) -> None:
+    """Every corrected cell, with the batch, in its transaction; no values from participant
+    records (they are never echoed or kept outside the rows themselves)."""
+    made = keep.corrections
+    withheld = kind == "participants"
+    cur.execute(
+        "INSERT INTO batch_correction SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?), "
+        "unnest(?), unnest(?), ?",
+        [
+            batch_id,
+            list(range(1, len(made) + 1)),
+            [c.line for c in made],
+            [c.column for c in made],
+            [None if withheld else c.before for c in made],
+            [None if withheld else c.after for c in made],
+            [c.how for c in made],
+            keep.submitted_by,
+        ],
     )
 
 

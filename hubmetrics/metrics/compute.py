@@ -140,6 +140,21 @@ def compute_metrics(
     return _year(start, totals, schools, children, baselines, wanted)
 
 
+def activity_metrics_on(cur: Any, year: str, keys: Iterable[str]) -> dict[str, MetricValue]:
+    """The whole hub's metrics `keys`, made from activities and the schools list alone,
+    computed on `cur` as it stands: inside the caller's transaction, so that a check sees the
+    rows it has written and not committed (the Upload page's "what loading will change")."""
+    wanted = needs(keys)
+    if wanted.participant_parts:
+        raise ValueError("activity_metrics_on computes no figure of participant records")
+    start = parse_year(year)
+    first, hi = year_bounds(start)
+    lo = year_bounds(start - 1)[0] if wanted.year_before else first
+    everything = Filters()
+    totals = _by_year(activity_totals_by(cur, everything, (), lo, hi, wanted))
+    return _year(start, totals, _school_totals(cur, everything), {}, None, wanted)
+
+
 def compute_metric(
     con: Any,
     key: str,

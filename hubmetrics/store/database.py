@@ -165,6 +165,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (partner_id, kind, heading)
     );
     """,
+    # 7: every cell corrected on the Upload page before its batch loaded: by an accepted fix
+    # (`how` names it) or by hand, with who made it (hubmetrics/ingest/corrections.py). The
+    # batch's rows hold the corrected values; the kept original holds what was sent. For
+    # participant records `before` and `after` are never kept.
+    """
+    CREATE TABLE batch_correction (
+        batch_id INTEGER NOT NULL, seq INTEGER NOT NULL, line INTEGER,
+        column_name VARCHAR NOT NULL, before VARCHAR, after VARCHAR, how VARCHAR NOT NULL,
+        made_by VARCHAR
+    );
+    """,
 )
 
 
