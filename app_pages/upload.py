@@ -8,13 +8,14 @@ import hashlib
 import streamlit as st
 
 from hubmetrics import config
-from hubmetrics.app import cached, fixes_view, headings_view
+from hubmetrics.app import cached, corrections_view, headings_view
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import require
 from hubmetrics.app.state import connection
 from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, group_rows, problems_csv
+from hubmetrics.disclosure.visibility import threshold_for
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.workbook import WorkbookRefused, is_workbook, sheet_names
 from hubmetrics.people.access import PARTNER_KINDS, Scope, scope
@@ -150,7 +151,10 @@ shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
 digest = hashlib.sha256(sent).hexdigest()
 sheet = sheet_choice(sent, uploaded.name)
 mapping = headings_view.chosen((digest, kind), partner_id)
-content, applied = fixes_view.corrected(digest, sent)  # as sent, or with fixes accepted
+work = corrections_view.current(digest, sent, uploaded.name, kind, sheet)
+corrected = work is not None and bool(work.corrections)
+content = work.content if work is not None and corrected else sent  # as sent, or corrected
+origin = work.origin if work is not None and corrected else None
 check_key = (
     hashlib.sha256(content).hexdigest(),
     kind,
@@ -171,6 +175,8 @@ if st.session_state.get("upload_check_key") != check_key:
             preview_rows=20,
             headings=mapping,
             sheet=sheet,
+            origin=origin,
+            forecast=True,
         )
         status.update(label=f"Checked {shown_name}", state="complete")
     st.session_state["upload_check"] = result
@@ -181,25 +187,28 @@ headings_view.show(
 )
 if checked.sheet_note:
     st.caption(checked.sheet_note)
-fixes_view.offer(digest, content, kind, mapping, applied)
+corrections_view.offer_fixes(work, mapping)
 
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
     st.error(
         f"**{shown_name} cannot be loaded: {total:,} problem{'s' if total != 1 else ''}.** "
-        "Nothing was saved. Correct the file and upload it again.",
+        "Nothing was saved. Accept the fixes offered, correct the cells below, or correct "
+        "the file and upload it again.",
         icon=":material/error:",
     )
     show_problems(checked.problems, "upload_problems")
     st.download_button(
         "Download the problem list (CSV)",
         problems_csv(checked.problems),
-        file_name=f"problems-{uploaded.name}",
+        file_name=f"problems-{uploaded.name.rsplit('.', 1)[0]}.csv",
         mime="text/csv",
         key="upload_problems_download",
         icon=":material/download:",
     )
-    if checked.preview:
+    corrections_view.correct_by_hand(work, checked.errors, mapping)
+    corrections_view.show_corrections(work)
+    if checked.preview and kind != "participants":  # no value from a child's record
         with st.expander(
             "The first rows, as they were read (blank where a cell could not be read)"
         ):
@@ -217,8 +226,13 @@ if checked.warnings:
         icon=":material/warning:",
     )
     show_problems(checked.warnings, "upload_warnings")
-st.markdown("**The first rows, as they will be stored:**")
-st.dataframe(checked.preview, hide_index=True, key="upload_preview")
+corrections_view.show_corrections(work)
+corrections_view.show_forecast(checked.forecast, threshold_for(person))
+if kind == "participants":  # no value from a child's record is ever shown
+    st.caption("Rows of participant records are not shown; the checks above read every one.")
+else:
+    st.markdown("**The first rows, as they will be stored:**")
+    st.dataframe(checked.preview, hide_index=True, key="upload_preview")
 
 rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
 if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):
@@ -231,11 +245,13 @@ if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"
             submitted_by=sender or None,
             headings=mapping,
             sheet=sheet,
-            original=sent if applied else None,
-            fixes=applied,
+            original=sent if corrected else None,
+            origin=origin,
+            corrections=work.corrections if work is not None else (),
         )
     if loaded.accepted:
         st.session_state.pop("upload_check_key", None)
+        corrections_view.forget()
         st.success(
             f"Loaded as batch {loaded.batch_id}: {loaded.rows:,} rows "
             f"({loaded.rows_replaced:,} replaced). Every page now includes them.",

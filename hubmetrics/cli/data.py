@@ -14,7 +14,8 @@ from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, grouped, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.batches import RollbackRefused, list_batches
-from hubmetrics.ingest.fixes import Fix, apply_fixes, fixable_text, offered_fixes
+from hubmetrics.ingest.corrections import WorkingReturn, begin
+from hubmetrics.ingest.fixes import offered_fixes
 from hubmetrics.people.access import AccessRefused
 from hubmetrics.people.actions import batches_for, load_as, person_for_cli, rollback_as
 from hubmetrics.store.query import QueryRefused, as_csv, as_json, run_query
@@ -153,14 +154,11 @@ def _load(args: argparse.Namespace) -> int:
             return 1
         data: bytes | Path = path
         original: bytes | None = None
-        fixed: list[Fix] = []
+        work: WorkingReturn | None = None
         if args.fix:
-            try:
-                data, fixed = _fixed(args.kind, path, headings)
-            except ValueError as exc:
-                print(f"hubmetrics: {exc} Nothing was loaded.", file=sys.stderr)
-                return 2
-            original = path.read_bytes() if fixed else None
+            work = _fixed(args.kind, path, headings, args.sheet)
+            if work is not None:
+                data, original = work.content, path.read_bytes()
         result = load_as(
             con,
             person,
@@ -173,7 +171,8 @@ def _load(args: argparse.Namespace) -> int:
             headings=headings,
             sheet=args.sheet,
             original=original,
-            fixes=[f"{f.name} ({f.column}, {f.cells:,} cells)" for f in fixed],
+            origin=work.origin if work else None,
+            corrections=work.corrections if work else (),
         )
     if errors_out is not None:
         errors_out.write_text(problems_csv(result.problems), encoding="utf-8")
@@ -221,26 +220,24 @@ def _print_grouped(problems: list[Problem], out: TextIO, *, every_line: bool) ->
         print("  Every problem, line by line: use --errors OUT.csv.", file=out)
 
 
-def _fixed(kind: str, path: Path, headings: dict[str, str] | None) -> tuple[bytes, list[Fix]]:
-    """The file with every offered fix applied, and the fixes, each told as it is made."""
-    sent = path.read_bytes()
-    text = fixable_text(sent, path.name)
-    if text is None:
-        raise ValueError(
-            "--fix works on CSV files: correct the cells in the workbook, or save the sheet "
-            "as CSV UTF-8 and fix that."
-        )
-    fixes = offered_fixes(file_kind(kind), text, headings)
+def _fixed(
+    kind: str, path: Path, headings: dict[str, str] | None, sheet: str | None
+) -> WorkingReturn | None:
+    """The file (a workbook: its sheet) with every offered fix applied, each told as it is
+    made; None when no fix applies, or the file cannot be read (its check says why)."""
+    work = begin(path.read_bytes(), path.name, kind, sheet)
+    fixes = offered_fixes(file_kind(kind), work.text, headings) if work else []
+    if work is None or not fixes:
+        print("  fixed: nothing (no fix is offered for this file)")
+        return None
     for fix in fixes:
-        lines = ", ".join(str(c.line) for c in fix.changes[:5])
+        lines = [work.shown_line(c.line) for c in fix.changes[:5]]
         more = f" and {fix.cells - 5:,} more" if fix.cells > 5 else ""
-        print(f"  fixed: {fix.name}: {fix.column}, {fix.cells:,} cells (lines {lines}{more})")
+        where = f"{'rows' if work.origin else 'lines'} {', '.join(map(str, lines))}{more}"
+        print(f"  fixed: {fix.name}: {fix.column}, {fix.cells:,} cells ({where})")
         if kind != "participants":  # never a value from a child's record
             print(f"         {fix.explanation}")
-    if not fixes:
-        print("  fixed: nothing (no fix is offered for this file)")
-        return sent, []
-    return apply_fixes(text, fixes).encode("utf-8"), fixes
+    return work.with_fixes(fixes)
 
 
 def _mapping(path: Path) -> dict[str, str]:

@@ -15,6 +15,7 @@ from hubmetrics import config, store
 from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.ingest.batches import RollbackRefused, rollback
+from hubmetrics.ingest.corrections import BY_HAND, Correction, SheetOrigin
 from hubmetrics.ingest.mappings import save_headings
 from hubmetrics.metrics.goals import Goals, GoalsFileError, parse_goals
 from hubmetrics.people import accounts, audit
@@ -41,14 +42,17 @@ def load_as(
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
     original: bytes | None = None,
-    fixes: Sequence[str] = (),
+    origin: SheetOrigin | None = None,
+    corrections: Sequence[Correction] = (),
 ) -> LoadResult:
     """Load a file for `person`: refused (nothing read) when their role may not send it.
 
     `submitted_by` is recorded with the batch; it defaults to the person's email (the local
     operator's loads keep whatever name was given, or none). `data` may be the file as sent
-    corrected by the fixes the person accepted (`fixes`, in words): then `original` is the
-    file as sent, kept as the batch's original, and each fix goes into the audit trail.
+    with the fixes the person accepted and the cells they corrected (`corrections`; for a
+    workbook, its sheet as CSV text from `origin`): then `original` is the file as sent,
+    kept as the batch's original. Every corrected cell is recorded with the batch, and each
+    fix and each cell corrected by hand goes into the audit trail.
     """
     name = file_name or (data.name if isinstance(data, Path) else "upload.csv")
     partner_id, refused = _permitted(con, person, kind, name, partner_id, via)
@@ -66,12 +70,38 @@ def load_as(
         headings=headings,
         sheet=sheet,
         original=original,
+        origin=origin,
+        corrections=corrections,
     )
     _record(con, person, result, partner_id, via=via)
     if result.accepted:
-        for fix in fixes:
-            audit.record(con, person, "fixed", detail=f"batch {result.batch_id}: {fix}", via=via)
+        for action, said in corrections_said(corrections, kind):
+            audit.record(con, person, action, detail=f"batch {result.batch_id}: {said}", via=via)
     return result
+
+
+def corrections_said(corrections: Sequence[Correction], kind: str) -> list[tuple[str, str]]:
+    """The audit trail's (action, detail) for the corrections made before a load: a line
+    for each fix, with its cells; a line for each cell corrected by hand, with the value
+    before and after (for participant records, never a value)."""
+    said: list[tuple[str, str]] = []
+    fixed: dict[tuple[str, str], int] = {}
+    for c in corrections:
+        if c.how != BY_HAND:
+            fixed[c.how, c.column] = fixed.get((c.how, c.column), 0) + 1
+        elif kind == "participants":
+            said.append(("edited", f"line {c.line}, {c.column} corrected (values not kept)"))
+        else:
+            said.append(
+                ("edited", f"line {c.line}, {c.column}: {_quoted(c.before)} → {_quoted(c.after)}")
+            )
+    fixes = [("fixed", f"{how} ({column}, {n:,} cells)") for (how, column), n in fixed.items()]
+    return [*fixes, *said]
+
+
+def _quoted(value: str) -> str:
+    """A cell's value in the trail: quoted, and cut short (the batch keeps it whole)."""
+    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
 def check_as(
@@ -86,8 +116,11 @@ def check_as(
     via: str = "app",
     headings: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    origin: SheetOrigin | None = None,
+    forecast: bool = False,
 ) -> LoadResult:
-    """Check a file as `person` would load it (writing nothing but a refusal to the trail)."""
+    """Check a file as `person` would load it (writing nothing but a refusal to the trail);
+    with `forecast`, also what loading it would change (see `check_file`)."""
     partner_id, refused = _permitted(con, person, kind, file_name, partner_id, via)
     if refused is not None:
         return refused
@@ -100,6 +133,8 @@ def check_as(
         preview_rows=preview_rows,
         headings=headings,
         sheet=sheet,
+        origin=origin,
+        forecast=forecast,
     )
     if not result.accepted:
         _record(con, person, result, partner_id, via=via)

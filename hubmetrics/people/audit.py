@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "goals_changed": "Goals file changed",
     "headings_saved": "Headings mapping saved",
     "fixed": "Fix accepted",
+    "edited": "Cell corrected by hand",
 }
 OUTCOMES = ("ok", "refused", "failed")
 VIA = ("app", "cli")
