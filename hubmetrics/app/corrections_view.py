@@ -102,7 +102,7 @@ def correct_by_hand(
             "Values from participant records are never shown: type the corrected value in the "
             "cell that needs it; a cell left blank is not changed."
         )
-    edited = st.data_editor(
+    edited = st.container(key="upload_grid").data_editor(
         shown,
         hide_index=True,
         disabled=[_LINE, _WRONG],
@@ -204,10 +204,13 @@ def _labels(header: list[str]) -> list[str]:
 
 
 def _grid(rows: list[TroubleRow], labels: list[str], hidden: bool) -> pd.DataFrame:
-    data: dict[str, list[object]] = {_LINE: [r.line for r in rows]}
+    # What is wrong comes first after the line, so it is in view however wide the file.
+    data: dict[str, list[object]] = {
+        _LINE: [r.line for r in rows],
+        _WRONG: [" ".join(r.problems) for r in rows],
+    }
     for i, label in enumerate(labels):
         data[label] = ["" if hidden or i >= len(r.cells) else r.cells[i] for r in rows]
-    data[_WRONG] = [" ".join(r.problems) for r in rows]
     frame = pd.DataFrame(data)
     return frame.astype({label: "string" for label in labels})
 
