@@ -32,7 +32,8 @@ from ingest_benchmark import PARTNERS, URNS, seed_database, write_activities  # 
 from hubmetrics.contract import file_kind  # noqa: E402
 from hubmetrics.contract.problems import group_rows  # noqa: E402
 from hubmetrics.ingest import check_file, load_file  # noqa: E402
-from hubmetrics.ingest.fixes import fixable_text, offered_fixes  # noqa: E402
+from hubmetrics.ingest.corrections import begin  # noqa: E402
+from hubmetrics.ingest.fixes import offered_fixes  # noqa: E402
 
 # Issue 17: checking a 5,000-row messy .xlsx and drawing its grouped problems, server-side.
 MESSY_GOAL_S = 2.0
@@ -182,23 +183,34 @@ def _timed(runs: int, step: Callable[[], T]) -> tuple[list[float], T]:
 
 def time_messy_check(folder: Path, book: MessyWorkbook, runs: int = 3) -> MessyTimes:
     """Check the messy workbook as the Upload page does, on a fresh database, and group its
-    problems for the page's table: (a) check_file, (b) group_rows, and (c) offered_fixes
-    only if the fixes read a workbook (`fixable_text` gives its text)."""
+    problems for the page's table: (a) check_file, (b) group_rows, and (c) the fixes the
+    page offers: the sheet read as the return to correct, and `offered_fixes` on it."""
     con = seed_database(folder / "messy.duckdb")
     try:
         check_runs, result = _timed(
             runs,
             lambda: check_file(
-                con, "activities", book.data, file_name="messy.xlsx", preview_rows=20
+                con,
+                "activities",
+                book.data,
+                file_name="messy.xlsx",
+                preview_rows=20,
+                forecast=True,
             ),
         )
     finally:
         con.close()
     group_runs, groups = _timed(runs, lambda: group_rows(result.problems))
     fixes_runs = None
-    text = fixable_text(book.data, "messy.xlsx")
-    if text is not None:
-        fixes_runs, _ = _timed(runs, lambda: offered_fixes(file_kind("activities"), text))
+    work = begin(book.data, "messy.xlsx", "activities")
+    if work is not None:
+
+        def fixes() -> object:
+            sheet = begin(book.data, "messy.xlsx", "activities")
+            assert sheet is not None
+            return offered_fixes(file_kind("activities"), sheet.text)
+
+        fixes_runs, _ = _timed(runs, fixes)
     return MessyTimes(
         check_runs, group_runs, fixes_runs, groups, result.heading_row, len(result.errors)
     )
@@ -227,10 +239,7 @@ def messy_benchmark(rows: int = 5_000, runs: int = 3) -> MessyTimes:
     print(f"(a) check_file:    {times.check_s:.3f} s ({_runs(times.check_runs)})")
     print(f"(b) group_rows:    {times.group_s:.3f} s ({_runs(times.group_runs)})")
     if times.fixes_runs is None:
-        print(
-            "(c) offered_fixes: not timed - fixable_text() returns None for a workbook, so "
-            "no fixes are offered for one; the total is (a) + (b)"
-        )
+        print("(c) offered_fixes: not timed - the workbook could not be read as a return")
     else:
         fixes_s = statistics.median(times.fixes_runs)
         print(f"(c) offered_fixes: {fixes_s:.3f} s ({_runs(times.fixes_runs)})")
