@@ -596,3 +596,25 @@ def test_fix_applies_the_offered_fixes_lists_them_and_keeps_the_file_as_sent(
     assert sent in kept
     code, _, err = run(capsys, loaded, "load", "activities", str(path))  # without --fix
     assert code == 1
+
+
+def test_fix_works_on_a_workbook_naming_its_rows(
+    capsys: pytest.CaptureFixture[str], loaded: Path, tmp_path: Path
+) -> None:
+    import openpyxl  # noqa: PLC0415 - only this test writes a workbook
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Spring return (fictional)"])
+    sheet.append(ACTIVITIES_HEADER.split(","))
+    for n in range(3):
+        row = f"NMPAT,X{n},Violin,wcet,classical,,2025-10-01,,999999,,Year 4,20"
+        sheet.append(row.split(","))
+    path = tmp_path / "years.xlsx"
+    book.save(path)
+    code, out, err = run(capsys, loaded, "load", "activities", str(path), "--fix")
+    assert code == 0, err
+    assert "  fixed: School years as age bands: age_band, 3 cells (rows 3, 4, 5)" in out
+    kept = list(config.originals_dir(loaded).glob("batch-*.xlsx"))
+    assert [p.read_bytes() for p in kept] == [path.read_bytes()]  # kept as sent
