@@ -13,11 +13,11 @@ from hubmetrics.contract import file_kind
 from hubmetrics.contract.problems import Problem
 from hubmetrics.disclosure.visibility import count_at
 from hubmetrics.ingest.corrections import (
-    BY_HAND,
     Edit,
     TroubleRow,
     WorkingReturn,
     begin,
+    fixes_made,
     rows_in_trouble,
 )
 from hubmetrics.ingest.fixes import Fix, offered_fixes
@@ -51,7 +51,7 @@ def offer_fixes(work: WorkingReturn | None, mapping: Mapping[str, str]) -> None:
     applied to every cell it names at once, and the page checks the file again."""
     if work is None:
         return
-    fixed = _fixes_made(work)
+    fixed = fixes_made(work.corrections)
     if fixed:
         st.info(
             "Fixes applied to this upload: " + "; ".join(fixed) + ". The original file is "
@@ -174,14 +174,6 @@ def _keep(work: WorkingReturn) -> None:
     state = st.session_state[_WORK]
     st.session_state[_WORK] = (state[0], work)
     st.rerun()
-
-
-def _fixes_made(work: WorkingReturn) -> list[str]:
-    counts: dict[tuple[str, str], int] = {}
-    for c in work.corrections:
-        if c.how != BY_HAND:
-            counts[c.how, c.column] = counts.get((c.how, c.column), 0) + 1
-    return [f"{how} ({column}, {n:,} cells)" for (how, column), n in counts.items()]
 
 
 def _said(work: WorkingReturn, fix: Fix) -> str:

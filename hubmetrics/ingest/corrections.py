@@ -23,6 +23,7 @@ __all__ = [
     "TroubleRow",
     "WorkingReturn",
     "begin",
+    "fixes_made",
     "rows_in_trouble",
 ]
 
@@ -145,10 +146,10 @@ class WorkingReturn:
         text = self.text
         for fix in fixes:  # one by one: two edits may be in one column
             text = apply_fixes(text, [fix])
+        shown = {start: line for line, start in by_shown.items()}
         made = [
-            Correction(edit_line, f.column, f.changes[0].before, f.changes[0].after, BY_HAND)
-            for f in fixes
-            for edit_line in [self.shown_line(f.changes[0].line)]
+            Correction(shown[c.line], c.column, c.before, c.after, BY_HAND)
+            for c in (f.changes[0] for f in fixes)
         ]
         return replace(self, text=text, corrections=(*self.corrections, *made))
 
@@ -158,6 +159,16 @@ class WorkingReturn:
         if self.origin is None:
             return {s: s for s in starts}
         return dict(zip(starts, self.origin.record_rows, strict=False))
+
+
+def fixes_made(corrections: Sequence[Correction]) -> list[str]:
+    """Each fix among `corrections`, in words with its column and cells, in the order made
+    (the cells corrected by hand are not fixes)."""
+    counts: dict[tuple[str, str], int] = {}
+    for c in corrections:
+        if c.how != BY_HAND:
+            counts[c.how, c.column] = counts.get((c.how, c.column), 0) + 1
+    return [f"{how} ({column}, {n:,} cells)" for (how, column), n in counts.items()]
 
 
 def begin(data: bytes, file_name: str, kind: str, sheet: str | None = None) -> WorkingReturn | None:

@@ -15,7 +15,7 @@ from hubmetrics import config, store
 from hubmetrics.contract.problems import Problem
 from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.ingest.batches import RollbackRefused, rollback
-from hubmetrics.ingest.corrections import BY_HAND, Correction, SheetOrigin
+from hubmetrics.ingest.corrections import BY_HAND, Correction, SheetOrigin, fixes_made
 from hubmetrics.ingest.mappings import save_headings
 from hubmetrics.metrics.goals import Goals, GoalsFileError, parse_goals
 from hubmetrics.people import accounts, audit
@@ -84,19 +84,14 @@ def corrections_said(corrections: Sequence[Correction], kind: str) -> list[tuple
     """The audit trail's (action, detail) for the corrections made before a load: a line
     for each fix, with its cells; a line for each cell corrected by hand, with the value
     before and after (for participant records, never a value)."""
-    said: list[tuple[str, str]] = []
-    fixed: dict[tuple[str, str], int] = {}
-    for c in corrections:
-        if c.how != BY_HAND:
-            fixed[c.how, c.column] = fixed.get((c.how, c.column), 0) + 1
-        elif kind == "participants":
-            said.append(("edited", f"line {c.line}, {c.column} corrected (values not kept)"))
-        else:
-            said.append(
-                ("edited", f"line {c.line}, {c.column}: {_quoted(c.before)} → {_quoted(c.after)}")
-            )
-    fixes = [("fixed", f"{how} ({column}, {n:,} cells)") for (how, column), n in fixed.items()]
-    return [*fixes, *said]
+    by_hand = [c for c in corrections if c.how == BY_HAND]
+    said = [
+        f"line {c.line}, {c.column} corrected (values not kept)"
+        if kind == "participants"
+        else f"line {c.line}, {c.column}: {_quoted(c.before)} → {_quoted(c.after)}"
+        for c in by_hand
+    ]
+    return [("fixed", fix) for fix in fixes_made(corrections)] + [("edited", s) for s in said]
 
 
 def _quoted(value: str) -> str:
