@@ -12,6 +12,7 @@ from hubmetrics.app import cached, corrections_view, headings_view
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import require
 from hubmetrics.app.state import connection
+from hubmetrics.app.tables import draw_table
 from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, group_rows, problems_csv
@@ -25,7 +26,7 @@ from hubmetrics.reports.templates import partner_template
 
 def show_problems(problems: list[Problem], key: str) -> None:
     """The problems grouped by column and rule, and every one line by line a step away."""
-    st.dataframe(group_rows(problems), hide_index=True, key=f"{key}_grouped")
+    draw_table(group_rows(problems), hide_index=True, key=f"{key}_grouped")
     with st.expander(f"Every problem, line by line ({len(problems):,})"):
         every = [
             {
@@ -36,7 +37,7 @@ def show_problems(problems: list[Problem], key: str) -> None:
             }
             for p in problems
         ]
-        st.dataframe(every, hide_index=True, key=key)
+        draw_table(every, hide_index=True, key=key)
 
 
 def sheet_choice(data: bytes, file_name: str) -> str | None:
@@ -212,7 +213,7 @@ if checked.errors:
         with st.expander(
             "The first rows, as they were read (blank where a cell could not be read)"
         ):
-            st.dataframe(checked.preview, hide_index=True, key="upload_preview_refused")
+            draw_table(checked.preview, hide_index=True, key="upload_preview_refused")
     st.stop()
 
 st.success(
@@ -232,7 +233,7 @@ if kind == "participants":  # no value from a child's record is ever shown
     st.caption("Rows of participant records are not shown; the checks above read every one.")
 else:
     st.markdown("**The first rows, as they will be stored:**")
-    st.dataframe(checked.preview, hide_index=True, key="upload_preview")
+    draw_table(checked.preview, hide_index=True, key="upload_preview")
 
 rows = f"{checked.rows:,} row{'s' if checked.rows != 1 else ''}"
 if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"):

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from hubmetrics.app.tables import draw_table, edit_table
 from hubmetrics.contract import file_kind
 from hubmetrics.contract.problems import Problem
 from hubmetrics.disclosure.visibility import count_at
@@ -102,8 +103,9 @@ def correct_by_hand(
             "Values from participant records are never shown: type the corrected value in the "
             "cell that needs it; a cell left blank is not changed."
         )
-    edited = st.container(key="upload_grid").data_editor(
+    edited = edit_table(
         shown,
+        into=st.container(key="upload_grid"),
         hide_index=True,
         disabled=[_LINE, _WRONG],
         key=f"upload_grid_{len(work.corrections)}",  # a fresh grid for each change made
@@ -129,7 +131,7 @@ def show_corrections(work: WorkingReturn | None) -> None:
     made = work.corrections
     hidden = work.kind == "participants"
     with st.expander(f"Cells corrected before loading ({len(made):,})"):
-        st.dataframe(
+        draw_table(
             [
                 {
                     "Row" if work.origin else "Line": c.line,
@@ -154,7 +156,7 @@ def show_forecast(forecast: Forecast | None, threshold: int | None) -> None:
     left.metric("New rows", f"{forecast.new_rows:,}")
     right.metric("Rows replaced (corrections of rows loaded before)", f"{forecast.replaced_rows:,}")
     if forecast.figures:
-        st.dataframe(
+        draw_table(
             [
                 {
                     "Year": f.year,

@@ -7,11 +7,16 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from hubmetrics.app import cached, figures
 from hubmetrics.app.auth import audit_download
 from hubmetrics.disclosure.sharing import shareable_csv
 from hubmetrics.disclosure.suppression import SUPPRESSED
+
+# Streamlit's own download (and copy) of a table gives the rows as they are: no small number
+# hidden, no formula made text, nothing in the audit trail. It is off for every table.
+NO_BUILT_IN_EXPORT = "client.disableDataExport"
 
 # The number formats of the pages' tables.
 COUNT = st.column_config.NumberColumn(format="%,d")
@@ -50,7 +55,7 @@ def show_table(
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
     else:  # `shown` is the rows as they are, as plain dicts (kept rows may be read-only)
         whole = isinstance(rows, pd.DataFrame) and cut is None
-        st.dataframe(rows if whole else shown, key=key, **dataframe_args)
+        draw_table(rows if whole else shown, key=key, **dataframe_args)
     if cut is not None:
         st.caption(f"The first {cut:,} of {len(records):,} rows; the download below has every row.")
     if not records:
@@ -87,6 +92,29 @@ def show_table(
     )
 
 
+def draw_table(data: Any, *, key: str, into: DeltaGenerator | None = None, **args: Any) -> None:
+    """Every table the app shows is drawn here (in `into`, else the page): with no download or
+    copy of Streamlit's own, only the app's safe ones (`show_table`)."""
+    _no_built_in_export()
+    (into or st).dataframe(data, key=key, **args)
+
+
+def edit_table(
+    data: pd.DataFrame, *, key: str, into: DeltaGenerator | None = None, **args: Any
+) -> pd.DataFrame:
+    """Every editable grid is drawn here, as `draw_table`: the rows as the person edited them."""
+    _no_built_in_export()
+    return (into or st).data_editor(data, key=key, **args)
+
+
+def _no_built_in_export() -> None:
+    """.streamlit/config.toml turns Streamlit's own table download off; a server started with
+    it on has it turned off before any table is drawn (each run's start tells the browser)."""
+    if st.get_option(NO_BUILT_IN_EXPORT) is not True:
+        st.set_option(NO_BUILT_IN_EXPORT, True)
+        st.rerun()
+
+
 def _wanted(key: str) -> str:
     return f"{key}_download_wanted"
 
@@ -108,7 +136,7 @@ def _show_hidden(
         for row in shown:
             row[column] = _as_text(row.get(column), number_format)
         config[column] = st.column_config.TextColumn(column)
-    st.dataframe(
+    draw_table(
         pd.DataFrame(shown, columns=columns), key=key, column_config=config, **dataframe_args
     )
     st.caption(
