@@ -89,6 +89,9 @@ ACTIVITY_GROUP: dict[str, str] = {
     "partner_id": "a.partner_id",
     "activity_type": "a.activity_type",
     "school_urn": "s.urn",
+    # The finest grain of the cross-table behind suppression (disclosure/cross_table.py).
+    "level": "a.level",
+    "genre": "a.genre",
 }
 # The same dimensions for a participant record (`p`): its own age band (the child's).
 PARTICIPANT_GROUP: dict[str, str] = {
