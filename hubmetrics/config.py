@@ -78,6 +78,23 @@ def originals_dir(database: Path) -> Path:
     return database.with_name(database.stem + ".originals")
 
 
+def backup_key_path(database: Path) -> Path:
+    """The key that signs and checks backups: `HUBMETRICS_BACKUP_KEY`, else `<db>.backup-key`
+    beside the database (never inside a backup folder, so a backup cannot vouch for itself)."""
+    env = os.environ.get("HUBMETRICS_BACKUP_KEY", "").strip()
+    return Path(env) if env else database.with_name(database.stem + ".backup-key")
+
+
+def crash_log_path() -> Path:
+    """Where the command line writes the details of an internal error: a folder of the
+    person's own (`$XDG_STATE_HOME/hubmetrics`, else `~/.local/state/hubmetrics`), since a
+    traceback may quote a value from a return and a shared folder such as /tmp is readable
+    by every account on the machine."""
+    state = os.environ.get("XDG_STATE_HOME", "").strip()
+    base = Path(state) if state else Path.home() / ".local" / "state"
+    return base / "hubmetrics" / "crash.log"
+
+
 def secrets_files() -> list[Path]:
     """Streamlit's secrets files, in the order it reads them (the later one wins)."""
     return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]

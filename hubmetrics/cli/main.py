@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
-from hubmetrics import store
+from hubmetrics import config, store
 from hubmetrics.cli import backup, data, metrics, pseudonymise, reports, users
 
 # Each group of commands: its command names, `add_commands(sub)` and `run(args)`.
@@ -43,9 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hubmetrics: interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
     except Exception:
-        log = _log_bug()
+        log = config.crash_log_path()
+        try:
+            _log_bug(log)
+        except OSError as exc:
+            print(
+                "hubmetrics: an internal error stopped this command, and its details could not "
+                f"be written to {log}: {exc.strerror or exc}.",
+                file=sys.stderr,
+            )
+            return 3
         print(
-            f"hubmetrics: an internal error stopped this command; details are in {log}",
+            f"hubmetrics: an internal error stopped this command; the details are in {log} "
+            "(readable by you only).",
             file=sys.stderr,
         )
         return 3
@@ -58,8 +68,13 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
-def _log_bug() -> Path:
-    log = Path(tempfile.gettempdir()) / "hubmetrics.log"
-    logging.basicConfig(filename=log, level=logging.ERROR)
-    logging.getLogger("hubmetrics").error("internal error\n%s", traceback.format_exc())
-    return log
+def _log_bug(log: Path) -> None:
+    """Append the traceback to `log`, in a folder (0700) and a file (0600) of this account's
+    own: a traceback can quote a value from a return."""
+    log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(log.parent, 0o700)  # made earlier, or by hand, with a wider mode
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        os.fchmod(fd, 0o600)
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        handle.write(f"{stamp} internal error\n{traceback.format_exc()}\n")
