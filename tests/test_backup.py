@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hub_fixture import ACTIVITIES_HEADER, load_text, snapshot
+from backup_helpers import database_of, leftovers, rewrite_manifest, state, whole
+from hub_fixture import ACTIVITIES_HEADER, load_text
 
 from hubmetrics import cli, store
 from hubmetrics.ingest.batches import rollback
@@ -22,33 +23,9 @@ from hubmetrics.store.backup import MANIFEST, BackupError, backup, restore
 CORRECTION = ACTIVITIES_HEADER + "\nNMPAT,A1,Year 4 violins,wcet,,,2025-09-08,,900001,,ks2,29\n"
 
 
-def state(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Everything stored in the database file at `path` and its kept originals."""
-    con = store.connect(path)
-    try:
-        return snapshot(con)
-    finally:
-        con.close()
-
-
-def rewrite_manifest(folder: Path) -> None:
-    """Bring the manifest's hashes up to date after a test changed a file on purpose, so that
-    the deeper checks (not the hash check) are the ones that must refuse."""
-    manifest = json.loads((folder / MANIFEST).read_text())
-    files = []
-    for entry in manifest["files"]:
-        path = folder / entry["path"]
-        if path.exists():
-            data = path.read_bytes()
-            files.append(
-                {
-                    "path": entry["path"],
-                    "bytes": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-            )
-    manifest["files"] = files
-    (folder / MANIFEST).write_text(json.dumps(manifest))
+def resign(folder: Path) -> None:
+    """Re-hash and re-sign the manifest with the hub's key (the database beside `folder`)."""
+    rewrite_manifest(folder, key_file=folder.parent / "hub.backup-key")
 
 
 @contextmanager
@@ -77,15 +54,13 @@ def held_by_another_process(path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def db(loaded_db: store.Connection) -> Path:
-    path = store.database_path(loaded_db)
-    assert path is not None
-    return path
+    return database_of(loaded_db)
 
 
 def test_round_trip_restores_every_row_batch_and_original(
     loaded_db: store.Connection, db: Path, tmp_path: Path
 ) -> None:
-    before = snapshot(loaded_db)
+    before = whole(loaded_db)
     result = backup(loaded_db, tmp_path / "backup")
     assert (result.batches, result.schema_version) == (3, store.SCHEMA_VERSION)
     assert result.data_version == store.data_version(loaded_db)
@@ -98,7 +73,7 @@ def test_round_trip_restores_every_row_batch_and_original(
     assert correction.accepted
     rollback(loaded_db, correction.batch_id)  # type: ignore[arg-type]
     assert load_text(loaded_db, "partners", "partner_id,name\nNEW,Newcomer\n").accepted
-    changed = snapshot(loaded_db)
+    changed = whole(loaded_db)
     assert changed != before
     loaded_db.close()
 
@@ -118,11 +93,18 @@ def test_round_trip_restores_every_row_batch_and_original(
 def test_restore_onto_a_new_machine_with_no_database(
     loaded_db: store.Connection, tmp_path: Path
 ) -> None:
-    before = snapshot(loaded_db)
-    backup(loaded_db, tmp_path / "backup")
+    before = whole(loaded_db)
+    made = backup(loaded_db, tmp_path / "backup")
     fresh = tmp_path / "elsewhere" / "hub.duckdb"
+    # The new machine has no key yet: the signature cannot be checked, and nothing is made.
+    with pytest.raises(BackupError, match="There is no backup key at .*elsewhere/hub.backup-key"):
+        restore(tmp_path / "backup", fresh)
+    assert not fresh.parent.exists()
+    # The key kept with the old database, copied across (with its mode), lets it restore.
+    fresh.parent.mkdir()
+    shutil.copy2(made.key_file, fresh.with_name("hub.backup-key"))
     result = restore(tmp_path / "backup", fresh)
-    assert result.set_aside == []
+    assert (result.set_aside, result.signature_checked) == ([], True)
     assert state(fresh) == before
 
 
@@ -182,17 +164,17 @@ def damage_an_original(folder: Path) -> str:
         (lambda f: next((f / "originals").iterdir()).unlink(), "missing originals/"),
         (
             # A missing original that the manifest no longer lists either.
-            lambda f: (next((f / "originals").iterdir()).unlink(), rewrite_manifest(f)),
+            lambda f: (next((f / "originals").iterdir()).unlink(), resign(f)),
             "no good copy of the original file of batch",
         ),
         (
-            lambda f: (damage_an_original(f), rewrite_manifest(f)),
+            lambda f: (damage_an_original(f), resign(f)),
             "no good copy of the original file of batch",
         ),
         (
             lambda f: (
                 (f / "hub.duckdb").write_bytes(b"not a database" * 300),
-                rewrite_manifest(f),
+                resign(f),
             ),
             "cannot be opened",
         ),
@@ -220,28 +202,25 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(
 ) -> None:
     backup(loaded_db, tmp_path / "backup")
     assert load_text(loaded_db, "partners", "partner_id,name\nNEW,Newcomer\n").accepted
-    current = snapshot(loaded_db)
+    current = whole(loaded_db)
     loaded_db.close()
     damage(tmp_path / "backup")  # type: ignore[operator]
     with pytest.raises(BackupError, match=message):
         restore(tmp_path / "backup", db)
     assert state(db) == current
-    leftovers = [
-        p.name for p in db.parent.iterdir() if "restoring" in p.name or "replaced" in p.name
-    ]
-    assert leftovers == []
+    assert leftovers(db) == []
 
 
 def test_a_backup_from_a_newer_hubmetrics_is_refused(
     loaded_db: store.Connection, db: Path, tmp_path: Path
 ) -> None:
     backup(loaded_db, tmp_path / "backup")
-    current = snapshot(loaded_db)
+    current = whole(loaded_db)
     loaded_db.close()
     con = duckdb.connect(str(tmp_path / "backup" / "hub.duckdb"))
     con.execute("INSERT INTO schema_version VALUES (99, now())")
     con.close()
-    rewrite_manifest(tmp_path / "backup")
+    resign(tmp_path / "backup")
     with pytest.raises(BackupError, match="schema version 99"):
         restore(tmp_path / "backup", db)
     assert state(db) == current
@@ -252,7 +231,7 @@ def test_restore_refuses_while_another_program_holds_the_database(
 ) -> None:
     backup(loaded_db, tmp_path / "backup")
     assert load_text(loaded_db, "partners", "partner_id,name\nNEW,Newcomer\n").accepted
-    current = snapshot(loaded_db)
+    current = whole(loaded_db)
     loaded_db.close()
     with held_by_another_process(db), pytest.raises(BackupError, match="Stop the dashboard"):
         restore(tmp_path / "backup", db)
@@ -265,7 +244,7 @@ def test_restore_refuses_while_another_program_holds_the_database(
 def test_cli_round_trip(
     loaded_db: store.Connection, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = snapshot(loaded_db)
+    before = whole(loaded_db)
     loaded_db.close()
     folder = tmp_path / "nightly"
     assert cli.main(["--db", str(db), "backup", str(folder)]) == 0
@@ -346,7 +325,7 @@ def test_backups_taken_during_loads_hold_whole_batches_only(
         folders.append(folder)
     thread.join()
     assert not errors, errors
-    final = snapshot(loaded_db)
+    final = whole(loaded_db)
     seen = set()
     for folder in folders:
         con = duckdb.connect(str(folder / "hub.duckdb"), read_only=True)

@@ -11,6 +11,7 @@ from hubmetrics import config, store
 from hubmetrics.people import audit
 from hubmetrics.people.access import local_operator
 from hubmetrics.store.backup import BackupError, backup, restore
+from hubmetrics.store.backup_key import key_made_note
 
 IN_USE = (
     "The database {db} is open in another program, most likely the dashboard, and DuckDB "
@@ -32,6 +33,12 @@ def add_commands(subparsers: Any) -> None:
         "restore", help="check a backup folder, then put it in place of the database"
     )
     put.add_argument("dir", help="a folder written by `hubmetrics backup`")
+    put.add_argument(
+        "--accept-unsigned",
+        action="store_true",
+        help="restore a backup whose signature cannot be checked (made before backups were "
+        "signed, or its key lost); a signature that does not match is refused all the same",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,10 +47,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
             return _backup(args, database)
-        result = restore(args.dir, database)
+        result = restore(args.dir, database, accept_unsigned=args.accept_unsigned)
     except BackupError as exc:
         print(f"hubmetrics: {exc}", file=sys.stderr)
         return 1
+    if not result.signature_checked:
+        print(
+            f"hubmetrics: {args.dir} was restored WITHOUT a signature check, as "
+            "--accept-unsigned asked: nothing shows it is as it was made.",
+            file=sys.stderr,
+        )
     print(
         f"Restored {database} from {args.dir}: {result.batches} batches (data version "
         f"{result.data_version}). The files it replaced were set aside, not deleted:"
@@ -70,6 +83,9 @@ def _backup(args: argparse.Namespace, database: Path) -> int:
         con.close()
     print(
         f"Backed up {database} to {result.folder}: {result.batches} batches and their original "
-        f"files, {result.total_bytes / 1_048_576:.1f} MB, checked against manifest.json."
+        f"files, {result.total_bytes / 1_048_576:.1f} MB, checked against manifest.json and "
+        f"signed with the backup key {result.key_file}."
     )
+    if result.key_made:
+        print(key_made_note(result.key_file))
     return 0
