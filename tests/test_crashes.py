@@ -1,10 +1,12 @@
 """Crashes: a load killed with SIGKILL at random moments leaves the store whole.
 
-Each run starts a load in a new process and kills it (SIGKILL: no clean-up runs) at a
-random moment while it reads, checks, writes or commits; then the database is opened as a
-person would next, and must be whole: the batch all there or not there at all, and the kept
-originals exactly the batch table's. HUBMETRICS_CRASH_RUNS sets how many (40 by default);
-HUBMETRICS_CRASH_SEED the seed. The figures of a run are written to
+Each run starts a load in a new process, of activities or of participant records by turns,
+and kills it (SIGKILL: no clean-up runs) at a random moment while it reads, checks, writes,
+commits or recounts the kept summary of children; then the database is opened as a person
+would next, and must be whole: the batch all there or not there at all, the current rows all
+of one batch, the kept summary true where it says it is current, and the kept originals
+exactly the batch table's. HUBMETRICS_CRASH_RUNS sets how many (40 by default, shared by the
+two kinds); HUBMETRICS_CRASH_SEED the seed. The figures of a run are written to
 test-artifacts/crash-figures.json.
 """
 
@@ -25,11 +27,15 @@ from crash_check import check_whole
 from hub_fixture import PARTNERS_CSV, SCHOOLS_CSV, load_text
 
 from hubmetrics import config, store
+from hubmetrics.disclosure.pseudonymise import pseudonym
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("HUBMETRICS_CRASH_RUNS", "40"))
 SEED = int(os.environ.get("HUBMETRICS_CRASH_SEED", "20260309"))
 ROWS = 20_000
+KINDS = ("activities", "participants")
+WAYS = ("bytes", "path", "cli")
+KEY = bytes.fromhex("c7a5" * 16)  # the synthetic children's pseudonyms
 
 # A load as the app makes it (the bytes) or as the command line does (the path), in a
 # process of its own that says when it has the database open.
@@ -38,11 +44,11 @@ import sys
 from pathlib import Path
 from hubmetrics import store
 from hubmetrics.ingest import load_file
-database, file, how = sys.argv[1:4]
+database, kind, file, how = sys.argv[1:5]
 con = store.connect(database)
 print("open", flush=True)
 data = Path(file) if how == "path" else Path(file).read_bytes()
-result = load_file(con, "activities", data, partner_id="NMPAT", submitted_by="crash test")
+result = load_file(con, kind, data, partner_id="NMPAT", submitted_by="crash test")
 print("loaded" if result.accepted else "refused", flush=True)
 """
 
@@ -60,13 +66,33 @@ def activity_return(n: int) -> bytes:
     ).encode()
 
 
+REFS = [pseudonym(f"C{i:012d}", KEY) for i in range(ROWS)]
+
+
+def participants_return(n: int) -> bytes:
+    """20,000 synthetic children, one in each activity of `activity_return`, with the same
+    keys every time (each load replaces the last), in an order that differs from run to run
+    (so no two files are the same), as do their details."""
+    sexes = ("F", "M", "U")
+    order = [(i + n) % ROWS for i in range(ROWS)]
+    rows = "".join(
+        f"{REFS[i]},NMPAT,K{i},2025-09-08,ks2,{sexes[(i + n) % 3]},{'YN'[(i + n) % 2]}\n"
+        for i in order
+    )
+    return ("participant_ref,partner_id,activity_id,start_date,age_band,sex,fsm\n" + rows).encode()
+
+
+RETURNS = {"activities": activity_return, "participants": participants_return}
+TABLES = {"activities": "activity_row", "participants": "participant_row"}
+
+
 def start(args: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
 
 
-def child(database: Path, file: Path, how: str) -> subprocess.Popen[str]:
+def child(database: Path, kind: str, file: Path, how: str) -> subprocess.Popen[str]:
     if how == "cli":
         return start(
             [
@@ -76,13 +102,13 @@ def child(database: Path, file: Path, how: str) -> subprocess.Popen[str]:
                 "--db",
                 str(database),
                 "load",
-                "activities",
+                kind,
                 str(file),
                 "--partner",
                 "NMPAT",
             ]
         )
-    return start([sys.executable, "-c", CHILD, str(database), str(file), how])
+    return start([sys.executable, "-c", CHILD, str(database), kind, str(file), how])
 
 
 @pytest.fixture
@@ -95,10 +121,10 @@ def database(tmp_path: Path) -> Path:
     return path
 
 
-def timed_load(database: Path, file: Path, how: str) -> float:
+def timed_load(database: Path, kind: str, file: Path, how: str) -> float:
     """Seconds from the database being open (or, for the command line, from the start) to
     the load's end, for a load left to finish."""
-    process = child(database, file, how)
+    process = child(database, kind, file, how)
     began = time.monotonic()
     assert process.stdout is not None
     if how != "cli":
@@ -113,63 +139,79 @@ def test_loads_killed_at_random_moments_leave_the_store_whole(
     database: Path, tmp_path: Path
 ) -> None:
     rng = random.Random(SEED)
-    ways = ("bytes", "path", "cli")
+    ways = [(kind, how) for kind in KINDS for how in WAYS]
     files = tmp_path / "returns"
     files.mkdir()
     # One load of each way left to finish: how long a load takes, so kills fall within it.
+    # The activities come first: a participant record names its activity.
     took = {}
-    for n, how in enumerate(ways):
+    for n, (kind, how) in enumerate(ways):
         file = files / f"return-{n}.csv"
-        file.write_bytes(activity_return(n))
-        took[how] = timed_load(database, file, how)
+        file.write_bytes(RETURNS[kind](n))
+        took[kind, how] = timed_load(database, kind, file, how)
     before = check_whole(database)
     assert before["batches"] == 2 + len(ways)
-    figures = {
-        "runs": RUNS,
-        "seed": SEED,
-        "killed": 0,
-        "batch_there": 0,
-        "batch_absent": 0,
-        "finished_before_the_kill": 0,
-        "left_over_files_swept": 0,
-        "seconds_per_load": took,
+    assert before["current"]["participant_row"] == (1, ROWS)
+    figures: dict[str, object] = {"runs": RUNS, "seed": SEED}
+    counts = {
+        kind: dict.fromkeys(
+            ("killed", "batch_there", "batch_absent", "finished_before_the_kill"), 0
+        )
+        for kind in KINDS
     }
+    swept = 0
     for n in range(len(ways), len(ways) + RUNS):
-        how = ways[n % len(ways)]
-        data = activity_return(n)
+        kind, how = ways[n % len(ways)]
+        data = RETURNS[kind](n)
         file = files / f"return-{n}.csv"
         file.write_bytes(data)
-        process = child(database, file, how)
+        process = child(database, kind, file, how)
         assert process.stdout is not None
         if how != "cli":
             assert process.stdout.readline().strip() == "open"
         # Anywhere from the start of the load to a little after its usual end.
-        time.sleep(rng.uniform(0, took[how] * 1.2))
+        time.sleep(rng.uniform(0, took[kind, how] * 1.2))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-            figures["killed"] += 1
+            counts[kind]["killed"] += 1
         else:
-            figures["finished_before_the_kill"] += 1
+            counts[kind]["finished_before_the_kill"] += 1
         process.communicate(timeout=60)
         after = check_whole(database)
-        figures["left_over_files_swept"] += after["swept"]
+        swept += int(str(after["swept"]))
         sent = hashlib.sha256(data).hexdigest()
+        assert isinstance(after["hashes"], set) and isinstance(before["hashes"], set)
         if sent in after["hashes"]:
-            assert after["batches"] == before["batches"] + 1
-            figures["batch_there"] += 1
+            assert after["batches"] == int(str(before["batches"])) + 1
+            counts[kind]["batch_there"] += 1
         else:
             assert after["batches"] == before["batches"]
             assert after["hashes"] == before["hashes"]
-            figures["batch_absent"] += 1
+            counts[kind]["batch_absent"] += 1
+        # Every key of the return is current, all from one batch: the new one or the last.
+        assert after["current"][TABLES[kind]] == (1, ROWS)  # type: ignore[index]
         before = after
         file.unlink()
+    figures.update(
+        {
+            "killed": sum(c["killed"] for c in counts.values()),
+            "batch_there": sum(c["batch_there"] for c in counts.values()),
+            "batch_absent": sum(c["batch_absent"] for c in counts.values()),
+            "finished_before_the_kill": sum(c["finished_before_the_kill"] for c in counts.values()),
+            "left_over_files_swept": swept,
+            "by_kind": counts,
+            "seconds_per_load": {f"{kind} {how}": t for (kind, how), t in took.items()},
+        }
+    )
     out = ROOT / "test-artifacts" / "crash-figures.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(f"\nCrash figures: {figures}")
-    assert figures["killed"] >= RUNS // 2
-    # The kills fell on both sides of the commit.
-    assert figures["batch_there"] and figures["batch_absent"]
+    assert int(str(figures["killed"])) >= RUNS // 2
+    # The kills fell on both sides of the commit, for each kind of return.
+    for kind in KINDS:
+        assert counts[kind]["killed"], kind
+        assert counts[kind]["batch_there"] and counts[kind]["batch_absent"], (kind, counts)
 
 
 def test_a_dead_loads_part_file_is_swept_but_not_a_live_one(database: Path) -> None:
