@@ -10,6 +10,7 @@ from hubmetrics import config
 from hubmetrics.app import cached
 from hubmetrics.app.auth import audit_download, mode, require
 from hubmetrics.app.state import connection
+from hubmetrics.app.tables import draw_table
 from hubmetrics.app.view import header
 from hubmetrics.metrics.goals import GoalsFileError
 from hubmetrics.people import accounts, audit
@@ -26,7 +27,7 @@ def people(person: Person) -> None:
         st.success(flash, icon=":material/task_alt:")
     found = accounts.list_accounts(con)
     password_mode = mode() == "password"
-    st.dataframe(
+    draw_table(
         [
             {
                 "Email": a.email,
@@ -130,7 +131,7 @@ def trail() -> None:
     who = right.text_input("Who (part of the address)", key="admin_trail_who")
     chosen = None if action == ANY else action
     events = audit.events(con, action=chosen, who_contains=who.strip() or None)
-    st.dataframe(
+    draw_table(
         [e.row() for e in events[:SHOWN_EVENTS]],
         hide_index=True,
         key="admin_trail",

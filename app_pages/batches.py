@@ -9,7 +9,7 @@ from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import audit_download, require
 from hubmetrics.app.backup import backup_panel
 from hubmetrics.app.state import connection
-from hubmetrics.app.tables import show_table
+from hubmetrics.app.tables import draw_table, show_table
 from hubmetrics.app.view import header
 from hubmetrics.ingest.batches import RollbackRefused, batch_warnings, list_batches, original_file
 from hubmetrics.metrics.coverage import loaded_counts
@@ -89,7 +89,7 @@ else:  # the database was copied without its folder of originals, say
     )
 warnings = batch_warnings(con, batch.batch_id)
 if warnings:
-    st.dataframe(
+    draw_table(
         [{"Line": w[0], "Column": w[1], "Value": w[2], "Warning": w[3]} for w in warnings],
         hide_index=True,
         key="batch_warnings",

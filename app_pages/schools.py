@@ -9,7 +9,7 @@ from hubmetrics.app import cached
 from hubmetrics.app import format as fmt
 from hubmetrics.app.auth import audit_download
 from hubmetrics.app.filters import View
-from hubmetrics.app.tables import COUNT, PERCENT, show_table
+from hubmetrics.app.tables import COUNT, PERCENT, draw_table, show_table
 from hubmetrics.app.theme import show
 from hubmetrics.app.view import figures_page
 from hubmetrics.disclosure.exports import table_csv
@@ -83,7 +83,7 @@ def cold_spot_list(view: View) -> None:
     shown = search_schools(every, wanted)
     if wanted.strip():
         st.caption(f"{len(shown):,} of {len(every):,} cold spots match “{wanted.strip()}”.")
-    st.dataframe(
+    draw_table(
         pd.DataFrame(
             [reach.cold_spot_row(s) for s in shown], columns=list(reach.COLD_SPOT_COLUMNS)
         ),
