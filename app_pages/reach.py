@@ -6,22 +6,27 @@ import streamlit as st
 
 from hubmetrics.app import cached, reach_view
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import figures_page
+from hubmetrics.app.view import described, figures_page
 from hubmetrics.metrics import reach_tables as reach
 
 view = figures_page("Reach")
 values = cached.metrics(view.year, view.filters)
 if not values["participations"].rows:
-    st.info(f"No activities for {view.describe()}. Choose another year or fewer filters.")
+    st.info(f"No activities for {described(view)}. Choose another year or fewer filters.")
     st.stop()
 
 reach_view.key_figures(values, view.filters)
 
 st.subheader("Participation by age band")
 bands = reach.age_bands(values)
-show(reach_view.age_band_chart(bands), "age_band_chart")
+show(reach_view.age_band_chart(bands, view.filters), "age_band_chart")
 with st.expander("The figures behind the chart"):
-    reach_view.table(bands, key="age_band_table", file_name="participation-by-age-band.csv")
+    reach_view.table(
+        bands,
+        key="age_band_table",
+        file_name="participation-by-age-band.csv",
+        views=reach_view.band_views(view.filters),
+    )
 
 st.subheader("Hard-to-reach groups")
 st.markdown(reach.HARD_TO_REACH)
@@ -36,9 +41,14 @@ reach_view.table(groups, key="hard_to_reach_table", file_name="hard-to-reach-gro
 for by, title in (("local_authority", "Local authority"), ("district", "District")):
     st.subheader(f"By {title.lower()}")
     areas = reach.by_area(cached.metrics_by(view.year, view.filters, by, reach.AREA_FIGURES), title)
-    show(reach_view.area_chart(areas, title), f"{by}_reach_chart")
+    show(reach_view.area_chart(areas, title, view.filters), f"{by}_reach_chart")
     slug = by.replace("_", "-")
-    reach_view.table(areas, key=f"{by}_reach_table", file_name=f"reach-by-{slug}.csv")
+    reach_view.table(
+        areas,
+        key=f"{by}_reach_table",
+        file_name=f"reach-by-{slug}.csv",
+        views=reach_view.area_views(view.filters, title),
+    )
     if any(r[title] == reach.NOT_AT_A_SCHOOL for r in areas.rows):
         st.caption(reach.NOT_AT_A_SCHOOL_NOTE)
 

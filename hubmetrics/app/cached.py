@@ -26,6 +26,8 @@ from hubmetrics.app.state import (
     release,
     wait_for_release,
 )
+from hubmetrics.disclosure import cross_table
+from hubmetrics.disclosure.differencing import Protection
 from hubmetrics.metrics import Filters, MetricValue, compute_metrics, trend_metrics, years_with_data
 from hubmetrics.metrics import breakdown as _breakdown
 from hubmetrics.metrics import demographics as _demographics
@@ -202,6 +204,22 @@ def _metrics(key: tuple[str, int], year: str, filters: Filters) -> dict[str, Met
 
 def metrics(year: str, filters: Filters) -> dict[str, MetricValue]:
     return _read(_metrics, year, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@_whole
+def _protection(
+    key: tuple[str, int], year: str, known_partner: str | None, threshold: int
+) -> Protection:
+    return cross_table.protection(
+        connection(), year, threshold=threshold, known_partner=known_partner
+    )
+
+
+def protection(year: str, known_partner: str | None) -> Protection:
+    """The views of `year` hidden from a viewer (or from the partner `known_partner`), so
+    that no hidden count can be had by subtracting views (docs/suppression.md)."""
+    return _read(_protection, year, known_partner, goals().suppression_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

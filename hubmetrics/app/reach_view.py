@@ -7,7 +7,7 @@ not see them) and the widgets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -18,6 +18,8 @@ from hubmetrics.app import format as fmt
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.tables import COUNT, PERCENT, RATIO, show_table
 from hubmetrics.app.theme import kept
+from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
+from hubmetrics.disclosure.differencing import View
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics import reach_tables as reach
@@ -26,6 +28,9 @@ from hubmetrics.metrics.reach_tables import Table
 from hubmetrics.plots import reach as plots
 
 # The number formats of the columns of the Reach page's tables of figures.
+# A row of a table to the cross-table view each of its cells shows (figures.hide_views).
+RowViews = Callable[[Mapping[str, object]], Mapping[str, View]]
+
 FORMATS = {
     "Participations": COUNT,
     "Share of participants": PERCENT,
@@ -52,7 +57,72 @@ def key_figures(values: dict[str, MetricValue], filters: Filters) -> None:
     st.caption(children_beside(values) or reach.PARTICIPATIONS_NOTE)
 
 
-def table(rows: Table, *, key: str, file_name: str, **dataframe_args: Any) -> None:
+def band_views(filters: Filters) -> RowViews:
+    """For the table by age band: the cross-table view of each row's participations."""
+    by_label = {AGE_BAND_LABELS[b]: b for b in AGE_BANDS}
+
+    def views(row: Mapping[str, object]) -> dict[str, View]:
+        band = by_label[str(row["Age band"])]
+        if filters.age_band not in (None, band):
+            return {}
+        return {
+            "Participations": ("participations", filters.partner_id, filters.local_authority, band)
+        }
+
+    return views
+
+
+def partner_views(filters: Filters) -> RowViews:
+    """For the table of partners: the cross-table view of each partner's participations, in
+    all and by age band."""
+
+    def views(row: Mapping[str, object]) -> dict[str, View]:
+        where = (str(row["ID"]), filters.local_authority)
+        out: dict[str, View] = {"Participations": ("participations", *where, filters.age_band)}
+        for band in AGE_BANDS:
+            if filters.age_band in (None, band):
+                out[AGE_BAND_LABELS[band]] = ("participations", *where, band)
+        return out
+
+    return views
+
+
+def area_views(filters: Filters, title: str) -> RowViews | None:
+    """For the table by local authority: each row's participations and looked-after
+    children as cross-table views, and the ratios made from its participations with them.
+    None for an area the filters do not offer (a district)."""
+    if title != "Local authority":
+        return None
+    made_from = (
+        "FSM share",
+        "FSM representation",
+        "SEND share",
+        "SEND representation",
+        "Global majority share",
+    )
+
+    def views(row: Mapping[str, object]) -> dict[str, View]:
+        la = str(row[title])
+        if filters.local_authority not in (None, la):
+            return {}
+        where = (filters.partner_id, la, filters.age_band)
+        out: dict[str, View] = {
+            c: ("participations", *where) for c in ("Participations", *made_from)
+        }
+        out["Looked-after"] = ("lac_participants", *where)
+        return out
+
+    return views
+
+
+def table(
+    rows: Table,
+    *,
+    key: str,
+    file_name: str,
+    views: RowViews | None = None,
+    **dataframe_args: Any,
+) -> None:
     """One of the page's tables, with its columns' number formats and its download."""
     columns = {c for r in rows.rows[:1] for c in r}
     show_table(
@@ -61,13 +131,14 @@ def table(rows: Table, *, key: str, file_name: str, **dataframe_args: Any) -> No
         file_name=file_name,
         counts=rows.counts,
         ratios=rows.ratios,
+        views=views,
         column_config={c: f for c, f in FORMATS.items() if c in columns},
         **dataframe_args,
     )
 
 
-def age_band_chart(bands: Table) -> go.Figure:
-    shown = [r["Participations"] for r in _shown(bands)]
+def age_band_chart(bands: Table, filters: Filters) -> go.Figure:
+    shown = [r["Participations"] for r in _shown(bands, band_views(filters))]
     return plots.age_band_chart([str(r["Age band"]) for r in bands.rows], shown)
 
 
@@ -93,8 +164,9 @@ def looked_after(values: dict[str, MetricValue], filters: Filters) -> None:
     st.caption(reach.looked_after_note(values["lac_participants"]))
 
 
-def area_chart(areas: Table, title: str) -> go.Figure:
-    charted = [r for r in _shown(areas) if r[title] != reach.NOT_AT_A_SCHOOL]
+def area_chart(areas: Table, title: str, filters: Filters) -> go.Figure:
+    shown = _shown(areas, area_views(filters, title))
+    charted = [r for r in shown if r[title] != reach.NOT_AT_A_SCHOOL]
     fsm = [r["FSM representation"] for r in charted]
     send = [r["SEND representation"] for r in charted]
     return kept(
@@ -154,5 +226,6 @@ def shown_metric(key: str, values: dict[str, MetricValue], filters: Filters) -> 
     return fmt.shown(key, figures.metric(values[key], values, filters))
 
 
-def _shown(rows: Table) -> list[dict[str, object]]:
-    return figures.rows(rows.rows, counts=rows.counts, ratios=rows.ratios)
+def _shown(rows: Table, views: RowViews | None = None) -> list[dict[str, object]]:
+    shown = figures.rows(rows.rows, counts=rows.counts, ratios=rows.ratios)
+    return shown if views is None else figures.hide_views(shown, views)

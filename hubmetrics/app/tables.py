@@ -11,7 +11,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from hubmetrics.app import cached, figures
 from hubmetrics.app.auth import audit_download
-from hubmetrics.disclosure.sharing import shareable_csv
+from hubmetrics.disclosure.differencing import View
+from hubmetrics.disclosure.exports import table_csv
+from hubmetrics.disclosure.sharing import shareable_csv, shareable_rows
 from hubmetrics.disclosure.suppression import SUPPRESSED
 
 # Streamlit's own download (and copy) of a table gives the rows as they are: no small number
@@ -34,9 +36,14 @@ def show_table(
     partner_of: Callable[[Mapping[str, object]], str | None] | None = None,
     shared: Sequence[Mapping[str, Any]] | None = None,
     at_most: int | None = None,
+    views: Callable[[Mapping[str, object]], Mapping[str, View]] | None = None,
     **dataframe_args: Any,
 ) -> None:
     """Show `rows` as the person may see them, with a download of the table for sharing.
+
+    `views` names, for a row, the cross-table view each of its count columns shows (a
+    table by partner, local authority or age band): those cells are hidden too where the
+    year's protection hides the view, on the page and in the download.
 
     `counts` are columns of counts of children; each column of `ratios` names the counts it
     was made from. Staff and admins see true figures on screen; a viewer sees what the
@@ -51,6 +58,8 @@ def show_table(
     cut = at_most if at_most is not None and len(records) > at_most else None
     # Suppression is decided on the whole table, then cut: the cut must not change it.
     shown = figures.rows(records, counts=counts, ratios=ratios, partner_of=partner_of, at_most=cut)
+    if views is not None:
+        shown = figures.hide_views(shown, views)
     if any(v == SUPPRESSED for r in shown for v in r.values()):
         _show_hidden(shown, list(records[0]), key=key, **dataframe_args)
     else:  # `shown` is the rows as they are, as plain dicts (kept rows may be read-only)
@@ -73,15 +82,16 @@ def show_table(
         )
         return
     threshold = cached.goals().suppression_threshold
+    # the rows as given (kept read-only rows are then found by identity)
+    source = shared if shared is not None else records if isinstance(rows, pd.DataFrame) else rows
+    if views is None:
+        csv = shareable_csv(source, counts=counts, ratios=ratios, threshold=threshold)
+    else:  # hidden as for any viewer, then written as it is (its [c] cells are text)
+        hidden = shareable_rows(source, counts=counts, ratios=ratios, threshold=threshold)
+        csv = table_csv(figures.hide_views(hidden, views, for_anyone=True))
     st.download_button(
         "Download this table (CSV, small numbers hidden)",
-        shareable_csv(
-            # the rows as given (kept read-only rows are then found by identity)
-            shared if shared is not None else records if isinstance(rows, pd.DataFrame) else rows,
-            counts=counts,
-            ratios=ratios,
-            threshold=threshold,
-        ),
+        csv,
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",

@@ -12,6 +12,9 @@ from hubmetrics.metrics.compute import activity_totals_by
 from hubmetrics.metrics.registry import needs
 from hubmetrics.metrics.years import parse_year, year_bounds
 
+# The rows at no listed school, as a view: no filter picks them, but a table by area shows
+# them as a row of their own (reach_tables.NOT_AT_A_SCHOOL).
+NO_SCHOOL = "Not at a listed school"
 # Counts of children made from activity rows: what a filter can split and a reader subtract.
 NOT_CHILDREN = frozenset(
     {"partners_active", "state_schools", "schools_engaged", "cold_spot_schools", "genre_count"}
@@ -40,6 +43,7 @@ def cross_table(cur: Any, year: str) -> list[Cell]:
     merged: dict[tuple[Any, ...], dict[str, int]] = {}
     for (_, key), record in grouped.items():
         partner, la, band = key[:3]
+        la = NO_SCHOOL if la is None else la
         values = {m: int(record[m] or 0) for m in PROTECTED}
         # Rows that add to the same counts are one unknown to a reader: merge them.
         signature = (partner, la, band, tuple(bool(values[m]) for m in PROTECTED))
@@ -53,11 +57,12 @@ def cross_table(cur: Any, year: str) -> list[Cell]:
 
 
 def local_authorities(cur: Any) -> list[str]:
-    """The local authorities a person can filter by (those of the current schools list)."""
+    """The local authorities a person can filter by (those of the current schools list),
+    and the rows at no listed school, which a table by area shows."""
     rows = cur.execute(
         "SELECT DISTINCT local_authority FROM schools WHERE local_authority IS NOT NULL ORDER BY 1"
     ).fetchall()
-    return [r[0] for r in rows]
+    return [*(r[0] for r in rows), NO_SCHOOL]
 
 
 def protection(

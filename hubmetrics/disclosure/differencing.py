@@ -158,7 +158,12 @@ def _vectors(
     band = np.array([c.age_band for c in cells], dtype=object)
     # For each metric, the unknown each cell's value is (-1: 0, or known), and the value.
     column = {
-        m: np.array([index.get((measures.get(m, m), i), -1) for i, c in enumerate(cells)])
+        m: np.array(
+            [
+                index.get((measures.get(m, m), i), -1) if c.values.get(m, 0) else -1
+                for i, c in enumerate(cells)
+            ]
+        )
         for m in metrics
     }
     value = {m: np.array([c.values.get(m, 0) for c in cells], dtype=np.int64) for m in metrics}

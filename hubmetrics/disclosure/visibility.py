@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from hubmetrics.disclosure.cross_table import PROTECTED, view_of
+from hubmetrics.disclosure.differencing import Protection
 from hubmetrics.disclosure.sharing import shareable_rows
-from hubmetrics.disclosure.suppression import DEFAULT_THRESHOLD, suppress_count, suppress_ratio
-from hubmetrics.metrics import METRICS, MetricValue
+from hubmetrics.disclosure.suppression import (
+    DEFAULT_THRESHOLD,
+    SUPPRESSED,
+    suppress_count,
+    suppress_ratio,
+)
+from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics.status import has_data
 from hubmetrics.people.access import Person, sees_in_full
 
@@ -79,6 +86,36 @@ def figure_for(
         return value.value
     behind = share_behind(value.key)
     return published_metric(value, threshold, share=values[behind] if behind else None)
+
+
+def known_partner(person: Person) -> str | None:
+    """The partner whose figures `person` sees in full (a partner account), else None: the
+    cross-table's protection is worked out for what each kind of reader already knows."""
+    return person.partner_id if person.role == "partner" else None
+
+
+def figure_in_view(
+    person: Person,
+    value: MetricValue,
+    values: Mapping[str, MetricValue],
+    filters: Filters,
+    protection: Protection | None,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> Any:
+    """A metric under the sidebar's `filters` as `person` may see it: `figure_for`, and
+    `[c]` where the year's `protection` (from `cross_table.protection` for the person's
+    `known_partner`) hides the view, so that no hidden count can be had by subtracting
+    views (docs/suppression.md)."""
+    if sees_in_full(person, filters.partner_id):
+        return value.value
+    if protection is not None and hidden_in(protection, value.key, filters):
+        return SUPPRESSED
+    return figure_for(person, value, values, threshold, partner_id=filters.partner_id)
+
+
+def hidden_in(protection: Protection, key: str, filters: Filters) -> bool:
+    """True when the protection hides metric `key` under `filters`."""
+    return key in PROTECTED and protection.is_hidden(view_of(key, filters))
 
 
 def threshold_for(
