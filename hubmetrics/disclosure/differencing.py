@@ -109,9 +109,11 @@ def protect(
     row_of = [rows.setdefault(vectors[i].tobytes(), len(rows)) for i in range(len(views))]
     unique = np.zeros((len(rows), vectors.shape[1]))
     amount = np.zeros(len(rows), dtype=np.int64)
+    headline = np.zeros(len(rows), dtype=bool)  # a whole-hub figure: the last to hide
     for i, r in enumerate(row_of):
         unique[r] = vectors[i]
         amount[r] = unknown_part[i]
+        headline[r] |= views[i][1:] == (None, None, None)
     primary = {
         row_of[i]
         for i, view in enumerate(views)
@@ -130,11 +132,12 @@ def protect(
     while exposure := _exposure(unique, hidden, primary):
         for complements in exposure:
             # Of the visible rows that the combination giving the primary away uses, the
-            # smallest in children (ties: the first), so the headline figures stay shown.
+            # smallest in children (ties: the first), a whole-hub figure only when there is
+            # no other: the headline figures stay shown.
             # Hiding it breaks that combination; the loop checks again.
             free = [r for r in complements if r not in hidden]
             if free:
-                hidden.add(min(free, key=lambda r: (int(amount[r]), r)))
+                hidden.add(min(free, key=lambda r: (bool(headline[r]), int(amount[r]), r)))
     return Protection(
         hidden=frozenset(v for i, v in enumerate(views) if row_of[i] in hidden or i in small_own),
         primary=frozenset(v for i, v in enumerate(views) if row_of[i] in primary or i in small_own),

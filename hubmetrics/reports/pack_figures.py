@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from hubmetrics import store
-from hubmetrics.disclosure.suppression import suppress_count
-from hubmetrics.disclosure.visibility import Published, published_metric, share_behind
+from hubmetrics.disclosure.cross_table import protection
+from hubmetrics.disclosure.differencing import Protection
+from hubmetrics.disclosure.suppression import SUPPRESSED, suppress_count
+from hubmetrics.disclosure.visibility import Published, hidden_in, published_metric, share_behind
 from hubmetrics.metrics import (
     ColdSpotSchool,
     Filters,
@@ -85,6 +87,7 @@ class Figures:
         default_factory=dict
     )
     _settled: dict[tuple[str, str, date | None], Published] = field(default_factory=dict)
+    _guards: dict[str, Protection] = field(default_factory=dict)
 
     @property
     def threshold(self) -> int:
@@ -100,6 +103,14 @@ class Figures:
                 self.con, key[0], key[1], baselines=self.goals.baselines, until=until
             )
         return self._cache[key]
+
+    def guard(self, year: str | None = None) -> Protection:
+        """The views of a year hidden from any reader, so that the pack and the pages
+        together give no hidden count away by subtraction (docs/suppression.md)."""
+        year = year or self.year
+        if year not in self._guards:
+            self._guards[year] = protection(self.con, year, threshold=self.threshold)
+        return self._guards[year]
 
     def settle(self, key: str, value: Published) -> None:
         """Fix how the whole hub's `key` for the pack's year is printed (a table decided it)."""
@@ -118,6 +129,8 @@ class Figures:
         settled = (value.key, year, until)
         if scope.is_empty and settled in self._settled:
             return self._settled[settled]
+        if hidden_in(self.guard(year), value.key, scope):
+            return SUPPRESSED
         behind = share_behind(value.key)
         share = self.values(year, scope, until)[behind] if behind else None
         return published_metric(value, self.threshold, share=share)

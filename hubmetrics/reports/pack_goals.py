@@ -239,7 +239,13 @@ def _age_band_table(pack: Pack) -> _AgeBands:
     if margin != SUPPRESSED and margin != cyp.value:  # pragma: no cover - engine and bands agree
         raise AssertionError("the children's age bands do not add up to cyp_participations")
     cyp_total = SUPPRESSED if margin == SUPPRESSED else figures.published(cyp)
-    shown_by_band: dict[str, Published] = {b: table.body[i][0] for i, b in enumerate(children)}
+    guard = figures.guard()
+    shown_by_band: dict[str, Published] = {
+        b: SUPPRESSED if guard.is_hidden(("participations", None, None, b)) else table.body[i][0]
+        for i, b in enumerate(children)
+    }
+    if guard.is_hidden(("cyp_participations", None, None, None)):
+        cyp_total = SUPPRESSED
     figures.settle("cyp_participations", cyp_total)
     figures.settle("early_years_participations", shown_by_band["early_years"])
     adults = figures.published(values["adult_participations"])
