@@ -133,9 +133,11 @@ def test_fixture_small_counts_are_hidden(small_pack: tuple[Path, str]) -> None:
     # other one, KS3's 12 — and it must not be printed anywhere in that table.
     assert cells(line_with(text, "KS3 (11–14)")) == ["KS3 (11–14)", SUPPRESSED]
     # Across the whole cross-table (docs/suppression.md, differencing) one more band is hidden:
-    # KS2's 28, the one whole-class class, so the whole-class figure (the same 28) with it.
+    # Across the whole cross-table (docs/suppression.md, differencing) the other bands are
+    # hidden rather than the children's total, which stays shown: KS2's 28 (the one
+    # whole-class class, so the whole-class figure, the same 28, with it) and KS4's 40.
     assert cells(line_with(text, "KS2 (7–11)")) == ["KS2 (7–11)", SUPPRESSED]
-    assert cells(line_with(text, "KS4 (14–16)")) == ["KS4 (14–16)", "40"]
+    assert cells(line_with(text, "KS4 (14–16)")) == ["KS4 (14–16)", SUPPRESSED]
     assert cells(line_with(text, "KS1 (5–7)")) == ["KS1 (5–7)", "0"]  # zero stays 0
     assert "83" in cells(line_with(text, "Children and young"))
     # 2 adults, who are also the 2 school staff trained.
