@@ -1,4 +1,4 @@
-"""Accounts: adding and changing them, Argon2id passwords, lockout, and the audit trail."""
+"""Accounts: adding and changing them, Argon2id passwords, failed sign-ins, and the audit trail."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from hubmetrics import store
 from hubmetrics.people import accounts, audit
@@ -104,65 +105,165 @@ def test_a_password_sign_in(con: store.Connection) -> None:
         "no_password",
     )
     assert wrong.person is None and unknown.person is None
-    # The form says the same for a wrong password and an unknown address.
-    assert wrong.message() == unknown.message() == no_password.message()
-    assert trail(con)[-4:] == [
-        ("root@hub.example", "sign_in", "ok", "password"),
-        ("root@hub.example", "sign_in_failed", "refused", "wrong password (1 in a row)"),
-        ("(unknown account)", "sign_in_failed", "refused", "no account for the address given"),
-        ("ann@rock.example", "sign_in_failed", "refused", "no password set"),
+    # A failure is counted in memory, not written: the trail has the sign-in alone.
+    assert trail(con)[-1] == ("root@hub.example", "sign_in", "ok", "password")
+
+
+# --- failed sign-ins: the same answer, the same work, no writes, nobody locked out ------------
+
+START = datetime(2026, 3, 2, 10, 0)
+GUESSER = "192.0.2.66"
+OWNER = "198.51.100.7"
+
+
+def fail(con: store.Connection, email: str, times: int, client: str = GUESSER) -> list[str]:
+    return [
+        accounts.sign_in(con, email, "a wrong long guess", client=client, now=START).outcome
+        for _ in range(times)
     ]
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(con: store.Connection) -> None:
-    start = datetime(2026, 3, 2, 10, 0)
-    for _ in range(4):
-        assert accounts.sign_in(con, "root@hub.example", "wrong" * 3, now=start).outcome == "wrong"
-    fifth = accounts.sign_in(con, "root@hub.example", "wrong" * 3, now=start)
-    assert fifth.outcome == "locked"
-    assert fifth.locked_until == start + timedelta(minutes=15)
-    assert "locked until 10:15" in fifth.message()
-    # Locked: even the right password is refused, and the lock does not move.
-    later = start + timedelta(minutes=14, seconds=59)
-    right = accounts.sign_in(con, "root@hub.example", PASSWORD, now=later)
-    assert (right.outcome, right.locked_until) == ("locked", start + timedelta(minutes=15))
-    # Fifteen minutes on, the right password works and the count starts again.
-    after = accounts.sign_in(
-        con, "root@hub.example", PASSWORD, now=start + timedelta(minutes=15, seconds=1)
+def test_every_failure_says_the_same_and_never_that_an_account_is_held(
+    con: store.Connection,
+) -> None:
+    """An unknown address, a real account, an account with no password and an address held
+    after five failures read alike, so the form tells nobody which accounts exist."""
+    assert fail(con, "root@hub.example", 5) == ["wrong"] * 5
+    cases = {
+        "unknown": accounts.sign_in(con, "who@hub.example", PASSWORD, client=GUESSER, now=START),
+        "wrong": accounts.sign_in(con, "root@hub.example", "nope" * 4, client=OWNER, now=START),
+        "no_password": accounts.sign_in(con, "ann@rock.example", PASSWORD, now=START),
+        "held": accounts.sign_in(con, "root@hub.example", PASSWORD, client=GUESSER, now=START),
+    }
+    assert {name: r.outcome for name, r in cases.items()} == {n: n for n in cases}
+    assert {r.message() for r in cases.values()} == {
+        "That email address and password do not match an account."
+    }
+
+
+def test_every_attempt_checks_one_hash_and_an_unknown_address_a_stand_in(
+    con: store.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counting(self: PasswordHasher, hashed: str, password: str) -> bool:
+        checked.append(hashed)
+        return real_verify(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    stored = con.execute("SELECT password_hash FROM hub_user WHERE email = 'root@hub.example'")
+    root_hash = stored.fetchone()[0]  # type: ignore[index]
+    accounts.sign_in(con, "nobody@hub.example", PASSWORD, client=GUESSER, now=START)
+    accounts.sign_in(con, "not an address", PASSWORD, client=GUESSER, now=START)
+    accounts.sign_in(con, "ann@rock.example", PASSWORD, client=GUESSER, now=START)
+    fail(con, "root@hub.example", 5)
+    accounts.sign_in(con, "root@hub.example", PASSWORD, client=GUESSER, now=START)  # held
+    assert len(checked) == 9  # one Argon2 check per attempt, whatever the case
+    stand_in = checked[0]
+    assert stand_in.startswith("$argon2id$") and stand_in != root_hash
+    assert checked[:3] == [stand_in] * 3  # no account, not an address, no password
+    assert checked[3:] == [root_hash] * 6
+
+
+def test_failed_attempts_take_the_writer_only_when_a_hold_starts(
+    con: store.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int] = []
+    real = store.write_transaction
+
+    def counted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        writes.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "write_transaction", counted)
+    before = trail(con)
+    assert (
+        fail(con, "root@hub.example", 4) + fail(con, "nobody@hub.example", 4)
+        == ["wrong"] * 4 + ["unknown"] * 4
     )
-    assert after.outcome == "ok"
+    assert writes == []
+    assert fail(con, "root@hub.example", 1) == ["wrong"]  # the fifth: the hold starts
+    assert writes == [1]
+    assert fail(con, "root@hub.example", 10) == ["held"] * 10
+    assert writes == [1]
+    assert trail(con)[len(before) :] == [
+        (
+            "root@hub.example",
+            "sign_in_failed",
+            "refused",
+            "5 failed sign-ins in a row from 192.0.2.66 (the last: wrong password); that "
+            "address may not try again until 2026-03-02 10:15",
+        )
+    ]
+
+
+def test_an_unknown_address_is_held_too_and_recorded_without_what_was_typed(
+    con: store.Connection,
+) -> None:
+    assert fail(con, "my secret words", 5) + fail(con, "my secret words", 1) == ["unknown"] * 5 + [
+        "held"
+    ]
+    who, action, outcome, detail = trail(con)[-1]
+    assert (who, action, outcome) == ("(unknown account)", "sign_in_failed", "refused")
+    assert "no account for the address given" in detail
+    assert "my secret words" not in everything_stored(con)
+
+
+def test_a_guesser_holds_only_their_own_address_never_the_account(con: store.Connection) -> None:
+    fail(con, "root@hub.example", 5)
+    guess = accounts.sign_in(con, "root@hub.example", PASSWORD, client=GUESSER, now=START)
+    assert guess.outcome == "held"  # the right password, from the guesser's address
+    owner = accounts.sign_in(con, "root@hub.example", PASSWORD, client=OWNER, now=START)
+    assert owner.outcome == "ok"
     account = accounts.find(con, "root@hub.example")
-    assert account is not None and account.failed_sign_ins == 0 and account.locked_until is None
-    details = [d for _, action, _, d in trail(con) if action == "sign_in_failed"]
-    assert details[3] == "wrong password (4 in a row)"
-    assert details[4] == "wrong password (5 in a row); locked until 2026-03-02 10:15"
-    assert details[5] == "account locked"
+    assert account is not None and not account.locked() and account.failed_sign_ins == 0
 
 
-def test_a_lock_that_ran_out_gives_five_fresh_attempts(con: store.Connection) -> None:
-    start = datetime(2026, 3, 2, 10, 0)
-    for _ in range(5):
-        accounts.sign_in(con, "root@hub.example", "wrong" * 3, now=start)
-    later = start + timedelta(minutes=20)
-    for _ in range(4):
-        assert accounts.sign_in(con, "root@hub.example", "wrong" * 3, now=later).outcome == "wrong"
-    assert accounts.sign_in(con, "root@hub.example", "wrong" * 3, now=later).outcome == "locked"
+def test_a_hold_ends_after_fifteen_minutes_with_five_fresh_attempts(
+    con: store.Connection,
+) -> None:
+    fail(con, "root@hub.example", 5)
+    almost = START + timedelta(minutes=14, seconds=59)
+    held = accounts.sign_in(con, "root@hub.example", PASSWORD, client=GUESSER, now=almost)
+    assert held.outcome == "held"
+    later = START + timedelta(minutes=15, seconds=1)
+    wrong = [
+        accounts.sign_in(con, "root@hub.example", "wrong" * 3, client=GUESSER, now=later).outcome
+        for _ in range(6)
+    ]
+    assert wrong == ["wrong"] * 5 + ["held"]
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_start_no_hold(
+    con: store.Connection,
+) -> None:
+    for minute in range(0, 80, 16):  # five failures, each after the last one's window
+        when = START + timedelta(minutes=minute)
+        wrong = accounts.sign_in(con, "root@hub.example", "wrong" * 3, client=GUESSER, now=when)
+        assert wrong.outcome == "wrong"
 
 
 def test_a_success_resets_the_count(con: store.Connection) -> None:
-    for _ in range(4):
-        accounts.sign_in(con, "root@hub.example", "wrong" * 3)
-    assert accounts.sign_in(con, "root@hub.example", PASSWORD).outcome == "ok"
-    for _ in range(4):
-        assert accounts.sign_in(con, "root@hub.example", "wrong" * 3).outcome == "wrong"
+    fail(con, "root@hub.example", 4)
+    ok = accounts.sign_in(con, "root@hub.example", PASSWORD, client=GUESSER, now=START)
+    assert ok.outcome == "ok"
+    assert trail(con)[-1] == (
+        "root@hub.example",
+        "sign_in",
+        "ok",
+        "password, after 4 failed attempts from this address",
+    )
+    assert fail(con, "root@hub.example", 4) == ["wrong"] * 4
 
 
-def test_setting_a_password_lifts_a_lock(con: store.Connection) -> None:
-    for _ in range(5):
-        accounts.sign_in(con, "root@hub.example", "wrong" * 3)
-    assert accounts.sign_in(con, "root@hub.example", PASSWORD).outcome == "locked"
+def test_setting_a_password_lifts_a_hold(con: store.Connection) -> None:
+    fail(con, "root@hub.example", 5)
     accounts.set_password(con, "root@hub.example", "a brand new passphrase", by=OPERATOR)
-    assert accounts.sign_in(con, "root@hub.example", "a brand new passphrase").outcome == "ok"
+    after = accounts.sign_in(
+        con, "root@hub.example", "a brand new passphrase", client=GUESSER, now=START
+    )
+    assert after.outcome == "ok"
 
 
 def test_roles_change_and_accounts_go(con: store.Connection) -> None:

@@ -1,10 +1,11 @@
-"""The hub's accounts: who may sign in, their role, Argon2id passwords and lockout."""
+"""The hub's accounts: who may sign in, their role, Argon2id passwords and password sign-in."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -13,9 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from hubmetrics import store
 from hubmetrics.people import audit
 from hubmetrics.people.access import ROLE_LABELS, ROLES, Person, Role, as_role
+from hubmetrics.people.throttle import HOLD_MINUTES, MAX_FAILED_SIGN_INS, Throttle, throttle_for
 
-MAX_FAILED_SIGN_INS = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # hashing a huge "password" would only tie the server up
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,6 +23,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory parameters (t=3, 64 MiB, p=4).
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
+_log = logging.getLogger(__name__)
+THIS_COMPUTER = "this computer"  # where a sign-in comes from when the app has no address for it
+UNKNOWN = "(unknown account)"  # who the trail names for an address with no account
 
 
 class AccountError(Exception):
@@ -38,6 +41,8 @@ class Account:
     partner_id: str | None
     has_password: bool
     failed_sign_ins: int
+    # Columns of the account lock before issue 18: sign-in no longer sets them (failed
+    # attempts are counted in memory, by address: `throttle`), and a success clears them.
     locked_until: datetime | None
     last_sign_in: datetime | None
     added_at: datetime
@@ -51,27 +56,28 @@ class Account:
         return self.locked_until is not None and self.locked_until > (now or datetime.now())
 
 
-SignInOutcome = Literal["ok", "wrong", "locked", "unknown", "no_password"]
+SignInOutcome = Literal["ok", "wrong", "held", "unknown", "no_password"]
+_WHY: dict[str, str] = {  # for the server's log and the audit trail; never for the form
+    "wrong": "wrong password",
+    "unknown": "no account for the address given",
+    "no_password": "no password set",
+}
 
 
 @dataclass(frozen=True)
 class SignIn:
-    """What became of a password sign-in: the person when it worked, else why not."""
+    """What became of a password sign-in: the person when it worked, else why not (for the
+    tests and the log; the person is told only that it did not work)."""
 
     outcome: SignInOutcome
     person: Person | None = None
-    locked_until: datetime | None = None
 
     def message(self) -> str:
-        """What the sign-in form says. Wrong and unknown read the same, so that the form
-        does not tell a stranger which addresses have accounts."""
+        """What the sign-in form says. Every failure reads the same (a wrong password, an
+        unknown address, an address held after too many tries), so that the form tells a
+        stranger nothing about which addresses have accounts."""
         if self.outcome == "ok":
             return "Signed in."
-        if self.outcome == "locked" and self.locked_until is not None:
-            return (
-                f"Too many failed attempts: this account is locked until "
-                f"{self.locked_until:%H:%M}. Try again then, or ask an administrator."
-            )
         return "That email address and password do not match an account."
 
 
@@ -191,7 +197,8 @@ def remove(con: store.Connection, email: str, *, by: Person | str, via: str = "a
 def set_password(
     con: store.Connection, email: str, password: str, *, by: Person | str, via: str = "app"
 ) -> None:
-    """Set (or reset) a password; it also lifts a lockout. Only the hash is kept."""
+    """Set (or reset) a password; it also ends any hold on signing in to it (in this
+    process). Only the hash is kept."""
     key = normalise_email(email)
     hashed = _hash(password)
     with store.write_transaction(con, bump=False) as cur:
@@ -202,69 +209,73 @@ def set_password(
             [hashed, datetime.now(), audit.who(by), key],
         )
         audit.append(cur, by, "password_set", detail=f"for {key}", via=via)
+    throttle_for(store.database_path(con)).forget(key)
 
 
 def sign_in(
-    con: store.Connection, email: str, password: str, *, now: datetime | None = None
+    con: store.Connection,
+    email: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: datetime | None = None,
+    throttle: Throttle | None = None,
 ) -> SignIn:
-    """Check a password sign-in and record it in the audit trail.
+    """Check a password sign-in from `client` (its address; None: this computer).
 
-    Five failed attempts in a row lock the account for fifteen minutes; while locked, even
-    the right password is refused. An address with no account is recorded without what was
-    typed (it may have been a password typed in the wrong box).
+    Every attempt does the same work, one Argon2 check (against a stand-in hash when the
+    address has no account or no password), and every failure gets the same answer. A
+    failure is counted in memory (`throttle`), not written: five from one address for one
+    email hold that pair for fifteen minutes, and only the start of a hold is written to
+    the audit trail. The account is never locked, so nobody can lock another person out.
     """
     now = now or datetime.now()
+    where = client or THIS_COMPUTER
+    throttle = throttle or throttle_for(store.database_path(con))
     try:
         key = normalise_email(email)
     except AccountError:
-        key = ""
+        key = ""  # not an address: counted all the same, never recorded as typed
+    row = con.execute(
+        "SELECT role, partner_id, password_hash FROM hub_user WHERE email = ?", [key]
+    ).fetchone()
+    hashed = row[2] if row else None
+    matches = _verify(hashed or _dummy(), password) and hashed is not None
+    if throttle.held_until(where, key, now) is not None:
+        return SignIn("held")  # the right password too: the hold is for this address
+    if matches and row is not None and hashed is not None:
+        failures = throttle.succeeded(where, key)
+        return _signed_in(con, Person(key, row[0], row[1]), hashed, password, now, failures)
+    outcome: SignInOutcome = "unknown" if row is None else "no_password" if not hashed else "wrong"
+    _log.info("Failed password sign-in from %s: %s", where, _WHY[outcome])
+    hold = throttle.failed(where, key, now)
+    if hold is not None:
+        # The one write of a run of failures: staff see the hold in the audit trail.
+        _log.warning("Sign-in held for %s after %d failures", where, hold.failures)
+        detail = (
+            f"{hold.failures} failed sign-ins in a row from {where} (the last: "
+            f"{_WHY[outcome]}); that address may not try again until {hold.until:%Y-%m-%d %H:%M}"
+        )
+        audit.record(
+            con, key if row else UNKNOWN, "sign_in_failed", outcome="refused", detail=detail
+        )
+    return SignIn(outcome)
+
+
+def _signed_in(
+    con: store.Connection, person: Person, hashed: str, password: str, now: datetime, failures: int
+) -> SignIn:
+    if _hasher.check_needs_rehash(hashed):
+        hashed = _hash(password)
     with store.write_transaction(con, bump=False) as cur:
-        row = cur.execute(
-            "SELECT role, partner_id, password_hash, failed_sign_ins, locked_until "
-            "FROM hub_user WHERE email = ?",
-            [key],
-        ).fetchone()
-        if row is None:
-            _verify(_dummy(), password)  # the same work as for a real account
-            audit.append(
-                cur,
-                "(unknown account)",
-                "sign_in_failed",
-                outcome="refused",
-                detail="no account for the address given",
-            )
-            return SignIn("unknown")
-        role, partner_id, hashed, failed, locked_until = row
-        if locked_until is not None and locked_until > now:
-            audit.append(cur, key, "sign_in_failed", outcome="refused", detail="account locked")
-            return SignIn("locked", locked_until=locked_until)
-        if locked_until is not None:  # the lock has run out: a fresh start
-            failed = 0
-        if hashed is None:
-            _verify(_dummy(), password)
-            audit.append(cur, key, "sign_in_failed", outcome="refused", detail="no password set")
-            return SignIn("no_password")
-        if not _verify(hashed, password):
-            failed += 1
-            lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED_SIGN_INS else None
-            cur.execute(
-                "UPDATE hub_user SET failed_sign_ins = ?, locked_until = ? WHERE email = ?",
-                [0 if lock else failed, lock, key],
-            )
-            detail = f"wrong password ({failed} in a row)"
-            if lock:
-                detail += f"; locked until {lock:%Y-%m-%d %H:%M}"
-            audit.append(cur, key, "sign_in_failed", outcome="refused", detail=detail)
-            return SignIn("locked", locked_until=lock) if lock else SignIn("wrong")
-        if _hasher.check_needs_rehash(hashed):
-            hashed = _hash(password)
         cur.execute(
             "UPDATE hub_user SET failed_sign_ins = 0, locked_until = NULL, last_sign_in = ?, "
             "password_hash = ? WHERE email = ?",
-            [now, hashed, key],
+            [now, hashed, person.email],
         )
-        audit.append(cur, key, "sign_in", detail="password")
-        return SignIn("ok", person=Person(key, role, partner_id))
+        after = f", after {failures} failed attempts from this address" if failures else ""
+        audit.append(cur, person.email, "sign_in", detail=f"password{after}")
+    return SignIn("ok", person=person)
 
 
 def mark_signed_in(con: store.Connection, email: str, *, how: str) -> Person | None:
@@ -366,12 +377,13 @@ def _dummy() -> str:
 
 
 __all__ = [
-    "LOCK_MINUTES",
+    "HOLD_MINUTES",
     "MAX_FAILED_SIGN_INS",
     "ROLES",
     "Account",
     "AccountError",
     "SignIn",
+    "Throttle",
     "add",
     "find",
     "has_accounts",
