@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 start: $(VENV)/.installed
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
 
 test: $(VENV)/.installed
 	@[ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null 2>&1 || $(MAKE) --no-print-directory system-packages

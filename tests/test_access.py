@@ -15,6 +15,7 @@ from hubmetrics.people.access import (
     auth_mode,
     batches_partner,
     idle_minutes,
+    is_local_request,
     is_loopback,
     local_operator,
     may,
@@ -179,6 +180,7 @@ def test_the_idle_time() -> None:
         ("localhost", True),
         ("::1", True),
         ("[::1]", True),
+        ("::ffff:127.0.0.1", True),
         ("", False),
         (None, False),
         ("0.0.0.0", False),
@@ -192,7 +194,35 @@ def test_loopback_addresses(address: str | None, loopback: bool) -> None:
 
 
 def test_none_mode_shows_real_data_only_on_loopback() -> None:
-    assert open_without_sign_in(is_demo=True, address="")
-    assert open_without_sign_in(is_demo=False, address="127.0.0.1")
-    assert not open_without_sign_in(is_demo=False, address="")
-    assert not open_without_sign_in(is_demo=False, address="0.0.0.0")
+    assert open_without_sign_in(is_demo=True, address="", local_request=True)
+    assert open_without_sign_in(is_demo=False, address="127.0.0.1", local_request=True)
+    assert not open_without_sign_in(is_demo=False, address="", local_request=True)
+    assert not open_without_sign_in(is_demo=False, address="0.0.0.0", local_request=True)
+
+
+@pytest.mark.parametrize(("is_demo", "address"), [(True, ""), (True, "127.0.0.1"), (False, "::1")])
+def test_none_mode_shows_nothing_to_another_computer(is_demo: bool, address: str) -> None:
+    """Not even the demo: with no sign-in, Admin, Upload and Backup are an administrator's."""
+    assert not open_without_sign_in(is_demo=is_demo, address=address, local_request=False)
+
+
+@pytest.mark.parametrize(
+    ("client", "headers", "local"),
+    [
+        (None, [], True),  # Streamlit names no address for a loopback connection
+        ("127.0.0.5", ["host", "user-agent"], True),
+        ("::ffff:127.0.0.1", [], True),
+        ("192.168.1.20", [], False),
+        ("10.0.0.3", [], False),
+        ("2001:db8::7", [], False),
+        ("", [], False),
+        ("not an address", [], False),
+        (None, ["Host", "X-Forwarded-For"], False),  # through a proxy on this computer
+        (None, ["forwarded"], False),
+        ("127.0.0.1", ["X-Real-IP"], False),
+    ],
+)
+def test_a_request_is_local_only_from_this_computer_and_not_through_a_proxy(
+    client: str | None, headers: list[str], local: bool
+) -> None:
+    assert is_local_request(client, headers) is local

@@ -20,11 +20,13 @@ from hubmetrics.people.access import (
     Person,
     auth_mode,
     idle_minutes,
+    is_local_request,
     local_operator,
     may,
     open_without_sign_in,
 )
 from hubmetrics.people.actions import record_export, refuse
+from hubmetrics.people.identity import check_token, expected_issuer
 
 PERSON_KEY = "hubmetrics_person"  # the person of this session, set by dashboard.py every run
 SIGNED_IN_KEY = "hubmetrics_signed_in"  # password mode: the email that signed in
@@ -66,6 +68,31 @@ def idle_seconds() -> float:
     return 60 * idle_minutes(os.environ.get("HUBMETRICS_IDLE_MINUTES"), settings())
 
 
+def oidc_issuer() -> str:
+    """The issuer whose tokens sign people in (HUBMETRICS_OIDC_ISSUER, `[hubmetrics]
+    oidc_issuer`, else the configured provider's `server_metadata_url`); ValueError if none."""
+    hub = settings()
+    explicit = os.environ.get("HUBMETRICS_OIDC_ISSUER") or hub.get("oidc_issuer")
+    try:
+        section = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    except Exception:  # a secrets file Streamlit cannot read has no [auth] either
+        section = None
+    auth = section if isinstance(section, Mapping) else None
+    return expected_issuer(explicit, auth, hub.get("oidc_provider") or None)
+
+
+def client_address() -> str | None:
+    """The address this session's browser connects from; None when it is this computer
+    (Streamlit gives none for a loopback connection) or unknown (a test without a server)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def local_request() -> bool:
+    """True when this session comes from this computer, and not through a proxy."""
+    return is_local_request(client_address(), st.context.headers.keys())
+
+
 # --- the gate: who this run is for -------------------------------------------------------
 
 
@@ -81,12 +108,18 @@ def gate() -> Gate:
         con = connection()
         # Read through the config module, so a test can say which address the app serves.
         address = streamlit_config.get_option("server.address")
-        if open_without_sign_in(store.is_demo(con), address):
+        local = local_request()
+        if open_without_sign_in(store.is_demo(con), address, local_request=local):
             return _enter(local_operator())
-        return Gate(None, _setup_needed)
+        return Gate(None, lambda: _setup_needed(from_elsewhere=not local))
     if chosen == "password":
         return _password_gate()
-    return _oidc_gate()
+    try:
+        issuer = oidc_issuer()
+    except ValueError as exc:
+        message = str(exc)
+        return Gate(None, lambda: _misconfigured(message))
+    return _oidc_gate(issuer)
 
 
 def current_person() -> Person | None:
@@ -181,7 +214,7 @@ def _password_form() -> None:
         sent = st.form_submit_button("Sign in", type="primary")
     if not sent:
         return
-    result = accounts.sign_in(connection(), email, password)
+    result = accounts.sign_in(connection(), email, password, client=client_address())
     if result.person is None:
         st.error(result.message(), icon=":material/lock:")
         return
@@ -193,18 +226,29 @@ def _password_form() -> None:
 # --- OIDC mode ----------------------------------------------------------------------------
 
 
-def _oidc_gate() -> Gate:
+def _oidc_gate(issuer: str) -> Gate:
     if not st.user.is_logged_in:
         return Gate(None, _oidc_sign_in)
-    email = st.user.get("email")
-    verified = st.user.get("email_verified", True) is not False
-    if not isinstance(email, str) or not email or not verified:
-        return Gate(None, lambda: _no_access(str(email or "no email address")))
+    token = check_token(st.user, issuer)
+    shown = str(st.user.get("email") or "no email address")
+    seen = st.session_state.setdefault(RECORDED_KEY, set())
+    if token.email is None:
+        key = f"token_refused:{shown.lower()}"
+        if key not in seen:
+            seen.add(key)
+            audit.record(
+                connection(),
+                _trail_name(shown),
+                "no_access",
+                outcome="refused",
+                detail=f"identity provider: {token.refusal}",
+            )
+        return Gate(None, lambda: _no_access(shown, token.refusal))
+    email = token.email
     if _idle():
-        _forget(str(email), "signed out after being idle")
+        _forget(email, "signed out after being idle")
         st.logout()
         st.stop()
-    seen = st.session_state.setdefault(RECORDED_KEY, set())
     key = f"sign_in:{email.lower()}"
     if key not in seen:
         person = accounts.mark_signed_in(connection(), email, how="identity provider")
@@ -215,6 +259,13 @@ def _oidc_gate() -> Gate:
     if person is None:
         return Gate(None, lambda: _no_access(email))
     return _enter(person)
+
+
+def _trail_name(email: str) -> str:
+    try:
+        return accounts.normalise_email(email)
+    except accounts.AccountError:
+        return "(no email)"
 
 
 def _oidc_sign_in() -> None:
@@ -235,14 +286,20 @@ def _oidc_sign_in() -> None:
             st.login()
 
 
-def _no_access(email: str) -> None:
+def _no_access(email: str, refusal: str = "") -> None:
     st.title("No access")
-    st.info(
-        f"You are signed in as **{email}**, but that address has no account on the hub's "
-        "dashboard, so there is nothing to show you. If you should have access, ask the hub's "
-        "data lead to add you.",
-        icon=":material/person_off:",
-    )
+    if refusal:
+        text = (
+            f"You are signed in as **{email}**, but the hub's dashboard cannot accept this "
+            f"sign-in: {refusal}. Ask the hub's data lead if you should have access."
+        )
+    else:
+        text = (
+            f"You are signed in as **{email}**, but that address has no account on the hub's "
+            "dashboard, so there is nothing to show you. If you should have access, ask the "
+            "hub's data lead to add you."
+        )
+    st.info(text, icon=":material/person_off:")
     st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
 
 
@@ -290,13 +347,20 @@ def _forget(email: str, why: str) -> None:
     audit.record(connection(), email, "sign_out", detail=why)
 
 
-def _setup_needed() -> None:
+def _setup_needed(*, from_elsewhere: bool) -> None:
     st.title("Sign-in needs setting up")
-    st.error(
-        "This dashboard holds the hub's real data and is open to the network, but no sign-in "
-        "is set up, so it shows nothing.",
-        icon=":material/lock:",
-    )
+    if from_elsewhere:
+        why = (
+            "No sign-in is set up, so this dashboard opens only on the computer it runs on, "
+            "and you are opening it from another one (or through a proxy). It shows nothing "
+            "here until sign-in is configured."
+        )
+    else:
+        why = (
+            "This dashboard holds the hub's real data and is open to the network, but no "
+            "sign-in is set up, so it shows nothing."
+        )
+    st.error(why, icon=":material/lock:")
     st.markdown(
         """
 To open it to colleagues, choose a sign-in mode (see `docs/access.md`):

@@ -433,6 +433,9 @@ def _write_and_check(
     )
     if keep.corrections:
         _record_corrections(cur, batch_id, staged.kind.name, keep)
+    # A file loaded into the demo database makes it the demo no more (the demo's own files
+    # load before it is marked), so sign-in applies from this commit on (docs/access.md).
+    cur.execute("DELETE FROM hub_setting WHERE key = 'is_demo'")
 
 
 def _record_corrections(cur: store.Connection, batch_id: int, kind: str, keep: _Keep) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, cast
@@ -189,6 +189,8 @@ def sees_in_full(person: Person, partner_id: str | None = None) -> bool:
 AUTH_MODES = ("oidc", "password", "none")
 DEFAULT_IDLE_MINUTES = 30
 LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+# A request that names these came through a proxy: whoever sent it may be anywhere.
+FORWARDING_HEADERS = frozenset({"forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host"})
 
 
 def auth_mode(environment: str | None, settings: Mapping[str, object] | None) -> str:
@@ -229,11 +231,23 @@ def is_loopback(address: str | None) -> bool:
     if host in LOOPBACK_NAMES:
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(host)
     except ValueError:
         return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return (mapped or ip).is_loopback
 
 
-def open_without_sign_in(is_demo: bool, address: str | None) -> bool:
-    """Whether `none` mode may show anything: on the demo data, or on a loopback address."""
-    return is_demo or is_loopback(address)
+def is_local_request(client: str | None, headers: Iterable[str] = ()) -> bool:
+    """True when a request comes from this computer: Streamlit gives no client address for a
+    loopback connection (`st.context.ip_address` is None), and no proxy forwarded it
+    (`headers`: the names of the request's headers)."""
+    if any(name.lower() in FORWARDING_HEADERS for name in headers):
+        return False
+    return client is None or is_loopback(client)
+
+
+def open_without_sign_in(is_demo: bool, address: str | None, *, local_request: bool) -> bool:
+    """Whether `none` mode may show anything: only to a request from this computer, and then
+    on the demo data, or on real data when the server listens on a loopback address only."""
+    return local_request and (is_demo or is_loopback(address))

@@ -21,6 +21,7 @@ PEOPLE = {
     "staff": "kim@hub.example",
     "admin": "root@hub.example",
 }
+ISSUER = "https://login.hub.example/tenant/v2.0"  # the identity provider the tests trust
 TITLES = {  # each page's address and the title it shows
     "": "How the hub is doing",
     "goals": "Goal detail",
@@ -47,15 +48,27 @@ def add_people(path: Path, password: str | None = PASSWORD) -> None:
         con.close()
 
 
+def identity(email: str, **claims: object) -> dict[str, object]:
+    """What the identity provider says of someone signed in (`at.user`): a verified email,
+    from the hub's issuer; `claims` changes or adds to that."""
+    return {"is_logged_in": True, "iss": ISSUER, "email": email, "email_verified": True, **claims}
+
+
+def trust_the_identity_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign in through the identity provider, trusting the tests' issuer."""
+    monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
+    monkeypatch.setenv("HUBMETRICS_OIDC_ISSUER", ISSUER)
+
+
 def signed_in_as(
     role: str | None, monkeypatch: pytest.MonkeyPatch, *, email: str | None = None
 ) -> AppTest:
     """The app signed in through the identity provider (`at.user`) as `role`'s account, run
     once on the Overview. `email` overrides the address (one with no account, say)."""
-    monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
+    trust_the_identity_provider(monkeypatch)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     address = email or (PEOPLE[role] if role else None)
-    at.user = {"is_logged_in": True, "email": address} if address else {"is_logged_in": False}
+    at.user = identity(address) if address else {"is_logged_in": False}
     at.run()
     assert not at.exception, at.exception
     return at

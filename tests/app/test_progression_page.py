@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from access_helpers import identity, trust_the_identity_provider
 from page_helpers import Open, as_the_apps_database, open_app, table
 from participants_fixture import build_cohort
 from streamlit.testing.v1 import AppTest
@@ -47,10 +48,10 @@ def viewer_opens(cohort_app: Path, monkeypatch: pytest.MonkeyPatch) -> Open:
     con = store.connect(cohort_app)
     accounts.add(con, TRUSTEE, "viewer", by=local_operator("setup"))
     con.close()
-    monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
+    trust_the_identity_provider(monkeypatch)
 
     def run(page: str, **query: str) -> AppTest:
-        return open_app(page, user={"is_logged_in": True, "email": TRUSTEE}, **query)
+        return open_app(page, user=identity(TRUSTEE), **query)
 
     return run
 

@@ -10,10 +10,12 @@ from access_helpers import (
     ROOT,
     TITLES,
     add_people,
+    identity,
     open_address,
     signed_in_as,
     texts,
     trail,
+    trust_the_identity_provider,
 )
 from hub_fixture import ACTIVITIES_HEADER, load_text
 from page_helpers import table
@@ -332,9 +334,9 @@ def test_someone_without_an_account_sees_only_a_polite_page(
 
 
 def test_an_unverified_email_has_no_access(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HUBMETRICS_AUTH", "oidc")
+    trust_the_identity_provider(monkeypatch)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.user = {"is_logged_in": True, "email": PEOPLE["admin"], "email_verified": False}
+    at.user = identity(PEOPLE["admin"], email_verified=False)
     at.run()
     assert [t.value for t in at.title] == ["No access"]
 

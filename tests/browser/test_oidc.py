@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from app_server import Apps
-from oidc_provider_mock import run_server_in_thread
+from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 from test_paths import settle
 
@@ -18,13 +18,17 @@ from hubmetrics.people import accounts, audit
 from hubmetrics.people.access import local_operator
 
 STAFF = "kim@hub.example"
+STRANGER = "stranger@elsewhere.example"
+UNVERIFIED = "pat@hub.example"  # has an account, but the provider does not say it verified it
 
 
 @pytest.fixture
 def identity_provider() -> Iterator[str]:
     """An OpenID provider on a free loopback port; any client id and secret are accepted, and
-    whoever "signs in" there gets the email they type as their subject."""
-    with run_server_in_thread() as server:
+    whoever "signs in" there gets the email they type as their subject. It vouches for the
+    staff member's and the stranger's emails (`email_verified: true`), for nobody else's."""
+    verified = [User(sub=e, claims={"email": e, "email_verified": True}) for e in (STAFF, STRANGER)]
+    with run_server_in_thread(user_claims=verified) as server:
         yield f"http://localhost:{server.server_port}"
 
 
@@ -35,6 +39,7 @@ def oidc_app(app_database: Path, apps: Apps, identity_provider: str, tmp_path: P
     con = store.connect(app_database)
     try:
         accounts.add(con, STAFF, "staff", by=local_operator("setup"))
+        accounts.add(con, UNVERIFIED, "admin", by=local_operator("setup"))
     finally:
         con.close()
     secrets_file = tmp_path / "secrets.toml"
@@ -109,9 +114,9 @@ def test_oidc_sign_in_and_sign_out(
 def test_someone_without_an_account_sees_only_the_no_access_page(
     page: Page, oidc_app: str, apps: Apps, app_database: Path, screenshot_dir: Path
 ) -> None:
-    sign_in_at_the_provider(page, oidc_app, "stranger@elsewhere.example")
+    sign_in_at_the_provider(page, oidc_app, STRANGER)
     expect(page.get_by_role("heading", name="No access")).to_be_visible()
-    expect(page.get_by_text("stranger@elsewhere.example")).to_be_visible()
+    expect(page.get_by_text(STRANGER)).to_be_visible()
     expect(page.get_by_text("Demo data.")).to_have_count(0)
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     page.screenshot(path=screenshot_dir / "oidc-no-access.png", full_page=True)
@@ -119,4 +124,16 @@ def test_someone_without_an_account_sees_only_the_no_access_page(
     settle(page)
     expect(page.get_by_role("heading", name="No access")).to_be_visible()
     apps.stop()
-    assert ("stranger@elsewhere.example", "no_access", "refused") in events(app_database)
+    assert (STRANGER, "no_access", "refused") in events(app_database)
+
+
+def test_an_email_the_provider_does_not_say_it_verified_has_no_access(
+    page: Page, oidc_app: str, apps: Apps, app_database: Path
+) -> None:
+    sign_in_at_the_provider(page, oidc_app, UNVERIFIED)
+    expect(page.get_by_role("heading", name="No access")).to_be_visible()
+    expect(page.get_by_text("does not say it has verified this address")).to_be_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    apps.stop()
+    assert (UNVERIFIED, "no_access", "refused") in events(app_database)
+    assert (UNVERIFIED, "sign_in", "ok") not in events(app_database)
