@@ -42,6 +42,7 @@ TABLE = [
     ("ace_workbook", N, N, A, A),
     ("board_pack", A, N, A, A),
     ("manage", N, N, N, A),
+    ("privacy", N, N, N, A),
     ("methods", A, A, A, A),
 ]
 CELLS = [

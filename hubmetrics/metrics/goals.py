@@ -19,7 +19,7 @@ from hubmetrics.metrics.years import YearError, parse_year
 
 Direction = Literal["up", "down"]
 
-TOP_LEVEL = ("goals", "baselines", "suppression")
+TOP_LEVEL = ("goals", "baselines", "suppression", "retention")
 GOAL_KEYS = ("number", "title", "indicators")
 INDICATOR_KEYS = ("metric", "target", "target_year", "direction", "baseline", "filters", "note")
 BASELINE_KEYS = ("value", "year")
@@ -27,6 +27,9 @@ FILTER_KEYS = ("partner_id", "local_authority", "age_band")
 # The area's shares the metrics and the children's profile (Progression page) are set against.
 AREA_BASELINES = ("global_majority_share", *PROFILE_BASELINES)
 DEFAULT_SUPPRESSION_THRESHOLD = 4
+# `[retention] participant_records_years`: how many academic years before the current one
+# keep their participant records (docs/privacy.md); absent, nothing is purged.
+RETENTION_KEYS = ("participant_records_years",)
 # Metrics an indicator cannot use: a breakdown or a funnel is not one number.
 NOT_INDICATORS = ("participations_by_age_band", "progression_funnel")
 
@@ -82,6 +85,7 @@ class Goals:
     baselines: Mapping[str, float] = field(default_factory=dict)
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
     source: str = ""
+    retention_years: int | None = None
 
 
 def load_goals(path: str | os.PathLike[str] | None = None) -> Goals:
@@ -116,10 +120,11 @@ def parse_goals(text: str, source: str = "goals.toml") -> Goals:
             )
     baselines = _baselines(data.get("baselines", {}), problems)
     threshold = _suppression(data.get("suppression", {}), problems)
+    retention = _retention(data.get("retention", {}), problems)
     goals = _goals(data.get("goals"), problems)
     if problems:
         raise GoalsFileError(source, problems)
-    return Goals(tuple(goals), baselines, threshold, source)
+    return Goals(tuple(goals), baselines, threshold, source, retention)
 
 
 def _baselines(table: Any, problems: list[str]) -> dict[str, float]:
@@ -156,6 +161,28 @@ def _suppression(table: Any, problems: list[str]) -> int:
             f"[suppression] threshold must be a whole number of 1 or more, not {value!r}"
         )
         return DEFAULT_SUPPRESSION_THRESHOLD
+    return value
+
+
+def _retention(table: Any, problems: list[str]) -> int | None:
+    if not isinstance(table, dict):
+        problems.append("[retention] must be a table with participant_records_years = a number")
+        return None
+    for key in table:
+        if key not in RETENTION_KEYS:
+            problems.append(
+                f"[retention] {key} is not a setting{_near(key, RETENTION_KEYS)}; the setting "
+                "is participant_records_years"
+            )
+    value = table.get("participant_records_years")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.append(
+            "[retention] participant_records_years must be a whole number of years, 1 or "
+            f"more, not {value!r}"
+        )
+        return None
     return value
 
 

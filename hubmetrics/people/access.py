@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "ace_workbook": "Arts Council workbook",
     "board_pack": "Board pack",
     "manage": "Users, roles, the goals file and the audit trail",
+    "privacy": "Erase or list a child's records; purge old ones",
     "methods": "How every figure is defined",
 }
 
@@ -54,6 +55,7 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "ace_workbook": {"staff": Scope.ALL, "admin": Scope.ALL},
     "board_pack": {"viewer": Scope.ALL, "staff": Scope.ALL, "admin": Scope.ALL},
     "manage": {"admin": Scope.ALL},
+    "privacy": {"admin": Scope.ALL},
     "methods": {role: Scope.ALL for role in ROLES},
 }
 

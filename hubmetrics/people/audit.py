@@ -29,6 +29,9 @@ ACTIONS: dict[str, str] = {
     "headings_saved": "Headings mapping saved",
     "fixed": "Fix accepted",
     "edited": "Cell corrected by hand",
+    "erasure": "Child's records erased",
+    "subject_access": "Subject access listing",
+    "retention": "Old records purged",
 }
 OUTCOMES = ("ok", "refused", "failed")
 VIA = ("app", "cli")
