@@ -11,10 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from hubmetrics import config, store
-from hubmetrics.cli import backup, data, metrics, pseudonymise, reports, users
+from hubmetrics.cli import backup, data, metrics, privacy, pseudonymise, reports, users
 
 # Each group of commands: its command names, `add_commands(sub)` and `run(args)`.
-GROUPS = (data, metrics, reports, users, backup, pseudonymise)
+GROUPS = (data, metrics, reports, users, backup, pseudonymise, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
