@@ -1,4 +1,4 @@
-"""Admin: the accounts and their roles, the audit trail, and the goals file."""
+"""Admin: the accounts and their roles, the audit trail, the goals file, and privacy."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import streamlit as st
 from hubmetrics import config
 from hubmetrics.app import cached
 from hubmetrics.app.auth import audit_download, mode, require
+from hubmetrics.app.privacy_view import privacy_tab
 from hubmetrics.app.state import connection
 from hubmetrics.app.tables import draw_table
 from hubmetrics.app.view import header
 from hubmetrics.metrics.goals import GoalsFileError
 from hubmetrics.people import accounts, audit
-from hubmetrics.people.access import ROLE_LABELS, ROLES, Person
+from hubmetrics.people.access import ROLE_LABELS, ROLES, Person, may
 from hubmetrics.people.actions import replace_goals
 
 SHOWN_EVENTS = 500  # the page shows the latest; the download has them all
@@ -118,8 +119,9 @@ def people(person: Person) -> None:
 def trail() -> None:
     con = connection()
     st.caption(
-        "Every sign-in and failed sign-in, upload, refusal, rollback, export and change of an "
-        "account or the goals file. Nobody can change it from the app."
+        "Every sign-in and failed sign-in, upload, refusal, rollback, export, change of an "
+        "account or the goals file, erasure, subject access listing and purge. Nobody can "
+        "change it from the app."
     )
     left, right = st.columns(2)
     action = left.selectbox(
@@ -196,10 +198,15 @@ def _done(change: Callable[[], object], message: str) -> None:
 
 person = require("manage")
 header("Admin")
-tab_people, tab_trail, tab_goals = st.tabs(["People", "Audit trail", "Goals file"])
+tab_people, tab_trail, tab_goals, tab_privacy = st.tabs(
+    ["People", "Audit trail", "Goals file", "Privacy"]
+)
 with tab_people:
     people(person)
 with tab_trail:
     trail()
 with tab_goals:
     goals_file(person)
+with tab_privacy:
+    if may(person, "privacy"):
+        privacy_tab(connection(), person)
