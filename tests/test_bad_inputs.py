@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hub_fixture import ACTIVITIES_HEADER, snapshot
@@ -72,6 +74,34 @@ def _two_mb_line() -> bytes:
     return (ACTIVITIES_HEADER + "\n" + ROW.format(n=1) + "\n" + "Qk" * 1_000_000).encode()
 
 
+def _forty_mb_line() -> bytes:
+    """A valid row, a line of 40 MB (over DuckDB's read buffer, which once dropped it without
+    a word and said "header but no rows"), then a valid row."""
+    return (
+        ACTIVITIES_HEADER
+        + "\n"
+        + ROW.format(n=1)
+        + "\n"
+        + "Qk" * 20_000_000
+        + "\n"
+        + ROW.format(n=2)
+        + "\n"
+    ).encode()
+
+
+def _long_quoted_row() -> bytes:
+    """A row of 2 MB whose quoted cell spans four lines of 500 KB each."""
+    cell = '"' + "\n".join(["La" * 250_000] * 4) + '"'
+    return (
+        ACTIVITIES_HEADER
+        + "\n"
+        + ROW.format(n=1)
+        + "\n"
+        + ROW.format(n=2).replace("Year 4 violins", cell)
+        + "\n"
+    ).encode()
+
+
 def _activity_ids() -> str:
     return "SELECT activity_id, activity_name FROM activities WHERE batch_id = ? ORDER BY 1"
 
@@ -82,6 +112,11 @@ MANIFEST: tuple[Case, ...] = (
     # --- malformed CSV -----------------------------------------------------------------------
     Case("comma_in_name.csv", "activities", ((3, None, "more cells than the header"),)),
     Case("unterminated_quote.csv", "activities", ((3, None, "double quote"),)),
+    # The quote opens in the last cell of the row starting on line 5 and never closes.
+    Case("unclosed_quote_at_the_end.csv", "activities", ((5, None, "not closed"),)),
+    Case("unclosed_quotes_piece_of_a_line.csv", "activities", ((2, None, "told apart"),)),
+    Case("unclosed_quote_only_row.csv", "activities", ((2, None, "double quote"),)),
+    Case("mixed_line_endings.csv", "activities", ((4, None, "mixes two kinds of line"),)),
     Case("stray_quote.csv", "activities", ((4, None, "double quote"),)),
     Case("header_only.csv", "activities", ((None, None, "header but no rows"),)),
     Case("empty.csv", "activities", ((None, None, "empty"),)),
@@ -356,7 +391,24 @@ MANIFEST: tuple[Case, ...] = (
         make=_over_the_limit,
         env=(("HUBMETRICS_MAX_UPLOAD_MB", "1"),),
     ),
-    Case("<generated: a 2 MB line>", "activities", ((3, None, "far too long"),), make=_two_mb_line),
+    Case(
+        "<generated: a 2 MB line>",
+        "activities",
+        ((3, None, "over the limit of 1,000,000 bytes"),),
+        make=_two_mb_line,
+    ),
+    Case(
+        "<generated: a 40 MB line>",
+        "activities",
+        ((3, None, "This line is 40,000,000 bytes long (38.1 MB), over the limit of 1,000,000"),),
+        make=_forty_mb_line,
+    ),
+    Case(
+        "<generated: a 2 MB row over four lines>",
+        "activities",
+        ((3, None, "over the limit of 1,000,000 bytes"),),
+        make=_long_quoted_row,
+    ),
 )
 
 CASES = {c.file: c for c in MANIFEST}
@@ -379,6 +431,11 @@ ALSO_AS_PATH = {
     "cr_line_endings.csv",
     "<generated: over the upload limit>",
     "<generated: a 2 MB line>",
+    "<generated: a 40 MB line>",
+    "<generated: a 2 MB row over four lines>",
+    "unclosed_quote_at_the_end.csv",
+    "unclosed_quotes_piece_of_a_line.csv",
+    "mixed_line_endings.csv",
 }
 
 
@@ -458,12 +515,17 @@ def test_every_corpus_file_is_in_the_manifest_and_back() -> None:
     assert len(committed) >= 30
 
 
-def test_the_corpus_is_what_the_generator_writes() -> None:
+def _generator() -> Any:
+    """tests/bad_inputs/make_corpus.py, imported."""
     spec = importlib.util.spec_from_file_location("make_corpus", GENERATOR)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    generated = module.corpus()
+    return module
+
+
+def test_the_corpus_is_what_the_generator_writes() -> None:
+    generated = _generator().corpus()
     assert set(generated) == _corpus_files()
     for name, data in generated.items():
         assert (CORPUS / name).read_bytes() == data, name
@@ -588,3 +650,35 @@ def test_a_fractional_upload_limit_is_stated_as_set(
     result = load_file(loaded_db, "activities", _over_the_limit())
     assert not result.accepted
     assert "0.5 MB" in result.errors[0].message
+
+
+# --- lines too long, in a workbook too --------------------------------------------------------
+
+
+def test_a_workbook_row_of_40_mb_is_refused_naming_its_sheet_row_and_the_limit(
+    loaded_db: store.Connection,
+) -> None:
+    """Excel stops a cell at 32,767 characters; a made workbook need not. Its sheet's row of
+    40 MB (random letters, so the workbook is not refused as a zip bomb) is a CSV line of
+    40 MB when read: refused naming the sheet's row, not "header but no rows"."""
+    blob = random.Random(18).randbytes(20_000_000).hex()
+    heading = ("partner_id", "activity_id", "activity_name", "activity_type", "start_date")
+    rows = [
+        ("Autumn return (fictional)",),
+        (*heading, "age_band", "participants"),
+        ("NMPAT", "W1", "Violin", "wcet", "2025-10-06", "ks2", "24"),
+        ("NMPAT", "W2", blob, "wcet", "2025-10-06", "ks2", "24"),
+    ]
+    data = _generator().xlsx(rows)
+    before = snapshot(loaded_db)
+    for result in (
+        check_file(loaded_db, "activities", data, file_name="autumn.xlsx"),
+        load_file(loaded_db, "activities", data, file_name="autumn.xlsx"),
+    ):
+        assert not result.accepted
+        assert [(p.line, p.column) for p in result.errors] == [(4, None)]
+        assert (
+            result.errors[0].message.startswith("This line is 40,000,0")
+            and "over the limit of 1,000,000 bytes (1 MB)" in result.errors[0].message
+        )
+        assert snapshot(loaded_db) == before

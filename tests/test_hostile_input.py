@@ -293,6 +293,16 @@ ENCODINGS = (
     "gb18030",
     "koi8-r",
 )
+# The required columns of an activity return, and no others.
+SHORT_HEADER = [
+    "partner_id",
+    "activity_id",
+    "activity_name",
+    "activity_type",
+    "start_date",
+    "age_band",
+    "participants",
+]
 # What hubmetrics reads (docs/data-contract.md): the text must come back exactly.
 READ = ("utf-8", "utf-8-sig", "cp1252")
 NAME = st.text(
@@ -314,16 +324,7 @@ def test_random_encodings(
         ["NMPAT", f"ENC-{i}-{zlib.crc32(n.encode())}", n, "wcet", "2025-09-08", "ks2", str(i + 70)]
         for i, n in enumerate(names)
     ]
-    header = [
-        "partner_id",
-        "activity_id",
-        "activity_name",
-        "activity_type",
-        "start_date",
-        "age_band",
-        "participants",
-    ]
-    text = csv_text([header, *rows])
+    text = csv_text([SHORT_HEADER, *rows])
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:
@@ -405,3 +406,82 @@ def test_a_lone_carriage_return_inside_a_line_is_refused_with_its_line(
         [loaded.batch_id],
     ).fetchall()
     assert names == [("Ok",), ("Two\rlines",), ("Ok",)]
+
+
+# --- an unclosed quote, and a line too long ---------------------------------------------------
+
+GOOD_ROW = ["NMPAT", "Q-{n}", "Violins", "wcet", "2025-09-08", "ks2", "70"]
+
+
+@examples(120)
+@given(
+    rows=st.integers(1, 6),
+    broken=st.data(),
+    cell=st.integers(0, len(GOOD_ROW) - 1),
+    spanning=st.sampled_from([None, 0, 1, 2]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    end=st.booleans(),
+)
+def test_an_unclosed_quote_is_refused_on_the_line_its_value_starts(
+    fuzz_db: store.Connection,
+    tally: Tally,
+    rows: int,
+    broken: st.DataObject,
+    cell: int,
+    spanning: int | None,
+    newline: str,
+    end: bool,
+) -> None:
+    """A double quote opening a cell and never closed, in any row (another row's name may be
+    quoted over two lines): refused with a problem on the line where that row starts, none on
+    a line before it, never on "line -1", never "header but no rows"; nothing changes."""
+    at = broken.draw(st.integers(0, rows - 1), label="row with the open quote")
+    lines, line, starts = [",".join(SHORT_HEADER)], 2, []
+    for i in range(rows):
+        cells = [c.format(n=i) for c in GOOD_ROW]
+        if i == spanning and i != at:
+            cells[2] = '"Violins\nand violas"'
+        if i == at:
+            cells[cell] = '"' + cells[cell]
+        starts.append(line)
+        lines.append(",".join(cells))
+        line += lines[-1].count("\n") + 1
+    data = (newline.join(lines) + (newline if end else "")).encode()
+    result = attempt(fuzz_db, tally, "activities", data)
+    assert not result.accepted
+    found = sorted(p.line for p in result.errors if p.line is not None)
+    assert found and found[0] == starts[at], (found, starts[at], data)
+    assert not any("header but no rows" in p.message for p in result.errors)
+
+
+@pytest.fixture
+def forty_mb_file(tmp_path: Path) -> Path:
+    """A return of two good rows with a line of 40 MB between them, written to disk."""
+    path = tmp_path / "pasted.csv"
+    row = ",".join(c.format(n=1) for c in GOOD_ROW)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(",".join(SHORT_HEADER) + "\n" + row + "\n")
+        out.write("A,b," * 10_000_000 + "\n")
+        out.write(row.replace("Q-1", "Q-2") + "\n")
+    return path
+
+
+def test_a_line_of_40_mb_is_refused_naming_the_line_and_the_limit(
+    fuzz_db: store.Connection, forty_mb_file: Path
+) -> None:
+    """DuckDB's parallel reader once dropped a line over its buffer without a word: the file
+    loaded without it, or, alone, was "a header but no rows"."""
+    before = fingerprint(fuzz_db)
+    sent = forty_mb_file.read_bytes()
+    for result in (
+        load_file(fuzz_db, "activities", forty_mb_file),
+        check_file(fuzz_db, "activities", sent),
+        load_file(fuzz_db, "activities", sent[: sent.rindex(b"A,b,") + 4]),  # the last line
+    ):
+        assert not result.accepted
+        assert [(p.line, p.column) for p in result.errors] == [(3, None)]
+        message = result.errors[0].message
+        assert message.startswith("This line is 40,000,00"), message
+        assert "over the limit of 1,000,000 bytes (1 MB) for one line" in message
+    assert fingerprint(fuzz_db) == before
+    assert forty_mb_file.read_bytes() == sent

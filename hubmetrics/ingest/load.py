@@ -401,6 +401,7 @@ def _write_and_check(
             record_lines=upload.record_lines,
         )
         result.errors += raw.problems
+        staged.unread = len(raw.problems)
         validate.check_view(cur, staged, raw.table)
     # The kept copy is written and hashed while DuckDB reads; a file loaded before is
     # found only now, and its rows roll back with the refusal.

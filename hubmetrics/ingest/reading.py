@@ -36,8 +36,10 @@ _STRUCTURAL_MESSAGES = {
         "closing quote. Close the quote or remove it."
     ),
     "LINE SIZE OVER MAXIMUM": (
-        "This line is far too long to be one row of a return. Check the file is a CSV file "
-        "of the right kind."
+        f"This row is over the limit of {MAX_LINE_BYTES:,} bytes (1 MB) for one row (with "
+        "the lines of a quoted value that spans lines): far too long to be one row of a "
+        "return. Check the file is a CSV file of the right kind, and that no cell holds "
+        "pasted text, a picture or a whole document."
     ),
     "INVALID ENCODING": "This line has characters that are not valid text.",
 }
@@ -209,6 +211,9 @@ def read_raw(
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
+    # DuckDB's parallel reader drops a line over its buffer (about 32 MB) without a word, and
+    # a long line of many cells takes it minutes: lines are measured first.
+    _refuse_long_lines(text_bytes, record_lines)
     # Counting lines is plain Python over the bytes; it runs while DuckDB (which releases
     # the GIL) reads the file.
     layout = _Layout(text_bytes)
@@ -216,12 +221,11 @@ def read_raw(
     try:
         _read_csv(con, source, table, columns, query, params, parallel, into)
     except duckdb.Error as exc:
+        layout.join()
         if into is not None and parallel:
-            layout.join()
             raise NeedsSingleThread from None
         if into is not None or not parallel:
-            layout.join()
-            raise _unreadable(text_bytes, exc) from None
+            raise _unreadable(text_bytes, exc, record_lines) from None
         # DuckDB's parallel reader gives up on some files (quoted line breaks with short or
         # long rows) that its single-threaded reader reads and rejects line by line.
         con.execute(f"DROP TABLE IF EXISTS {table}_read")  # safe: generated name
@@ -230,8 +234,7 @@ def read_raw(
         try:
             _read_csv(con, source, table, columns, query, params, False, None)
         except duckdb.Error as exc2:
-            layout.join()
-            raise _unreadable(text_bytes, exc2) from None
+            raise _unreadable(text_bytes, exc2, record_lines) from None
     if into is None:
         con.execute(
             f"CREATE TEMP VIEW {table}_rows AS SELECT rowid AS rid, * FROM {table}_read"  # safe: generated
@@ -273,10 +276,17 @@ def read_raw(
         f"SELECT count(*), min(rid) FROM {table}_rows"  # safe: generated
     ).fetchone()
     rows, first_rowid = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
-    layout.join()
     simple = not reject_rows and not layout.blank_lines and layout.lines == rows + 1
+    if record_lines is None and not simple and not starts:
+        starts = _record_starts(text_bytes)
+    # A quote still open at the end of the file: DuckDB may keep that last row as if closed.
+    if record_lines is None and rows:
+        last = layout.lines if simple else (starts[-1] if starts else None)
+        unclosed = _unclosed_from(text_bytes, last, last_line=simple) if last else None
+        if unclosed is not None and unclosed not in reject_lines:
+            problems.append(Problem(unclosed, None, None, _STRUCTURAL_MESSAGES["INVALID STATE"]))
     if record_lines is not None:
-        _number_lines_exactly(con, list(record_lines), table, reject_lines)
+        _number_lines_exactly(con, list(record_lines), table, reject_lines, rows, problems)
     elif simple:
         # One record per physical line: the record's position gives its line. Row ids are
         # contiguous within one insert but need not start at 0 inside a transaction.
@@ -285,7 +295,7 @@ def read_raw(
             f"AS line, * EXCLUDE (rid) FROM {table}_rows"
         )
     else:
-        _number_lines_exactly(con, starts or _record_starts(text_bytes), table, reject_lines)
+        _number_lines_exactly(con, starts, table, reject_lines, rows, problems)
     return RawFile(table=table, header=header, encoding="", rows=rows, problems=problems)
 
 
@@ -329,6 +339,22 @@ class _Layout(threading.Thread):
         )
 
 
+def _long_lines(data: bytes) -> list[tuple[int, int]]:
+    """(line, bytes without its line ending) of every line longer than MAX_LINE_BYTES."""
+    feeds = _newlines(data)
+    ends = np.append(feeds, len(data))
+    sizes = np.diff(ends, prepend=-1) - 1  # each line's bytes, its line feed left out
+    long = np.flatnonzero(sizes > MAX_LINE_BYTES)
+    out = []
+    for i in long.tolist():
+        size = int(sizes[i])
+        if size and data[int(ends[i]) - 1] == 0x0D:
+            size -= 1  # CR LF
+        if size > MAX_LINE_BYTES:
+            out.append((i + 1, size))
+    return out
+
+
 def _has_two_line_feeds(data: bytes) -> bool:
     """Whether `data` holds two line feeds in a row, read as pairs of bytes at even and at odd
     offsets (five times quicker than bytes.find on a national file)."""
@@ -342,13 +368,116 @@ def _has_two_line_feeds(data: bytes) -> bool:
     return bool((odd == pair).any())
 
 
-def _unreadable(text_bytes: bytes, exc: duckdb.Error) -> UnreadableFile:
+def _refuse_long_lines(text_bytes: bytes, record_lines: Sequence[int] | None) -> None:
+    """Raise UnreadableFile naming the first line longer than DuckDB may read, if any."""
+    long_lines = _long_lines(text_bytes) if len(text_bytes) > MAX_LINE_BYTES else []
+    if not long_lines:
+        return
+    line, size = long_lines[0]
+    if record_lines is not None:  # a workbook's sheet: name the sheet's row
+        starts = _record_starts(text_bytes)
+        at = bisect.bisect_right(starts, line) - 1
+        line = dict(zip(starts, record_lines, strict=False)).get(starts[at], line) if at >= 0 else 1
+    raise UnreadableFile(Problem(line, None, None, _too_long(size, len(long_lines) - 1)))
+
+
+def _too_long(size: int, others: int) -> str:
+    more = f" ({others:,} other line{'s are' if others != 1 else ' is'} too long as well)"
+    return (
+        f"This line is {size:,} bytes long ({size / 1_048_576:.1f} MB), over the limit of "
+        f"{MAX_LINE_BYTES:,} bytes (1 MB) for one line{more if others else ''}: it cannot be "
+        "one row of a return. Check the file is a CSV file of the right kind, and that no cell "
+        "holds pasted text, a picture or a whole document."
+    )
+
+
+def _unreadable(
+    text_bytes: bytes, exc: duckdb.Error, record_lines: Sequence[int] | None = None
+) -> UnreadableFile:
     """Why DuckDB could not read the file at all: the line with a lone carriage return when
-    that is the cause (_record_starts raises it), else DuckDB's own words."""
-    _record_starts(text_bytes)
+    that is the cause (_record_starts raises it), a row too long or a line ending that
+    differs from the others, naming its line; else DuckDB's own words."""
+    starts = _record_starts(text_bytes)
+    said = str(exc)
+    if "Maximum line size" in said:  # a record over the limit, its lines each shorter
+        line, size = _longest_record(text_bytes, starts)
+        if size > MAX_LINE_BYTES:
+            shown = dict(zip(starts, record_lines or (), strict=False)).get(line, line)
+            return UnreadableFile(Problem(shown, None, None, _too_long(size, 0)))
+    if "invalid state" in said:
+        mixed = _mixed_line_ending(text_bytes)
+        if mixed is not None:
+            return UnreadableFile(Problem(*mixed))
     return UnreadableFile(
         Problem(None, None, None, f"The file could not be read as CSV: {_first_line(exc)}")
     )
+
+
+def _newlines(text_bytes: bytes) -> np.ndarray:
+    """The offset of every line feed in the file."""
+    return np.flatnonzero(np.frombuffer(text_bytes, dtype=np.uint8) == 0x0A)
+
+
+def _line_offset(text_bytes: bytes, line: int, *, last_line: bool = False) -> int:
+    """Where `line` (1 = the header) starts in the bytes; `last_line` says it is the file's
+    last line, found from the end without measuring every line."""
+    if line <= 1:
+        return 0
+    if last_line:
+        end = len(text_bytes)
+        while end and text_bytes[end - 1] in b"\r\n":
+            end -= 1
+        return text_bytes.rfind(b"\n", 0, end) + 1
+    feeds = _newlines(text_bytes)
+    return int(feeds[line - 2]) + 1 if line - 2 < len(feeds) else len(text_bytes)
+
+
+def _longest_record(text_bytes: bytes, starts: list[int]) -> tuple[int, int]:
+    """(first line, bytes) of the longest record after the header."""
+    feeds = _newlines(text_bytes)
+    offsets = [0, *(int(f) + 1 for f in feeds)]
+    bounds = [offsets[s - 1] for s in starts if s - 1 < len(offsets)] + [len(text_bytes)]
+    sizes = [(b - a, s) for a, b, s in zip(bounds, bounds[1:], starts, strict=False)]
+    size, line = max(sizes, default=(0, 1))
+    return line, size
+
+
+def _mixed_line_ending(text_bytes: bytes) -> tuple[int, None, None, str] | None:
+    """(line, None, None, message) for the first line that ends differently from the header
+    line (CR LF where the header ends LF alone, or the other way round); DuckDB cannot read
+    a file that mixes them."""
+    feeds = _newlines(text_bytes)
+    if not len(feeds):
+        return None
+    ends_crlf = np.frombuffer(text_bytes, dtype=np.uint8)[np.maximum(feeds - 1, 0)] == 0x0D
+    differs = np.flatnonzero(ends_crlf != ends_crlf[0])
+    if not len(differs):
+        return None
+    line = int(differs[0]) + 1
+    header, this = ("CR LF", "LF alone") if ends_crlf[0] else ("LF alone", "CR LF")
+    return (
+        line,
+        None,
+        None,
+        f"This line ends with {this} but the header line ends with {header}: the file mixes "
+        "two kinds of line ending (perhaps lines were added in another program). Save it from "
+        "your spreadsheet as 'CSV UTF-8 (Comma delimited)' so that every line ends alike.",
+    )
+
+
+def _unclosed_from(text_bytes: bytes, line: int, *, last_line: bool = False) -> int | None:
+    """`line` when the record that starts there (the file's last) ends inside a quoted value
+    that is never closed; else None."""
+    tail = text_bytes[_line_offset(text_bytes, line, last_line=last_line) :]
+    if b'"' not in tail:
+        return None
+    reader = csv.reader(io.StringIO(tail.decode("utf-8", "replace"), newline="\n"), strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        return line if "unexpected end of data" in str(exc) else None
+    return None
 
 
 def _record_starts(text_bytes: bytes) -> list[int]:
@@ -358,7 +487,8 @@ def _record_starts(text_bytes: bytes) -> list[int]:
     in 12" cymbal, is just a character) and skips nothing; blank lines give no record.
     """
     text = text_bytes.decode("utf-8").lstrip("\ufeff")
-    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_LINE_BYTES))
+    # A cell of any length is read, so that the records after a cell too long still count.
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_LINE_BYTES, len(text_bytes) + 1))
     reader = csv.reader(io.StringIO(text, newline="\n"), strict=False)
     starts: list[int] = []
     previous_end = 0
@@ -386,16 +516,35 @@ def _record_starts(text_bytes: bytes) -> list[int]:
 
 
 def _number_lines_exactly(
-    con: Connection, starts: list[int], table: str, reject_lines: list[int]
+    con: Connection,
+    starts: list[int],
+    table: str,
+    reject_lines: list[int],
+    rows: int,
+    problems: list[Problem],
 ) -> None:
     """Give each record its first line when records span lines or blank lines were skipped.
 
     DuckDB skips blank lines and the records it rejected; those are taken out of the record
     starts, so that the n-th remaining start is the n-th row DuckDB kept. Only files that
-    are not one record per line come here.
+    are not one record per line come here. When the rows DuckDB kept are not as many as the
+    starts left (after a broken quote it may keep a piece of a line as a row), no row's line
+    can be trusted: UnreadableFile names the first problem found, never a made-up line.
     """
     rejected = set(reject_lines)
     starts = [line for line in starts if line not in rejected]
+    if len(starts) != rows:
+        first = problems[0] if problems else None
+        raise UnreadableFile(
+            Problem(
+                first.line if first else None,
+                None,
+                first.value if first else None,
+                (first.message + " " if first else "")
+                + "After this the rows cannot be told apart, so nothing else was checked: "
+                "correct this first and upload the file again.",
+            )
+        )
     con.execute(
         f"""
         CREATE TEMP TABLE {table}_lines AS

@@ -70,6 +70,7 @@ class Staged:
     more_errors: int = 0
     built: bool = False
     headings: Headings = field(default_factory=Headings)
+    unread: int = 0  # lines that could not be read as rows (each is a problem already)
 
 
 def plan(
@@ -238,7 +239,8 @@ def check(con: Connection, staged: Staged, partner_id: str | None) -> None:
     ).fetchone()
     staged.rows, staged.ignored = (int(row[0]), int(row[1])) if row else (0, 0)
     if staged.rows == 0:
-        staged.errors.append(Problem(None, None, None, "The file has a header but no rows."))
+        if not staged.unread:  # else every row was a line that could not be read: said so
+            staged.errors.append(Problem(None, None, None, "The file has a header but no rows."))
         return
     _collect_problems(con, staged, partner_id)
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 HERE = Path(__file__).parent
+PARTNER_CELLS = (("partner_id", "name"), ("NEWCO", "New Co (fictional)"))
 
 COLUMNS = (
     "partner_id,activity_id,activity_name,activity_type,genre,level,start_date,end_date,"
@@ -65,8 +68,9 @@ def lines(*rows: str, end: str = "\n", header: str = HEADER) -> str:
     return "".join(r + end for r in (header, *rows))
 
 
-def xlsx() -> bytes:
-    """A tiny but real Excel workbook (Office Open XML in a zip), one sheet, two cells."""
+def xlsx(rows: Sequence[Sequence[str]] = PARTNER_CELLS) -> bytes:
+    """A tiny but real Excel workbook (Office Open XML in a zip), one sheet of `rows` (by
+    default two rows of two cells), every cell an inline string of any length."""
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -103,11 +107,17 @@ def xlsx() -> bytes:
         "xl/worksheets/sheet1.xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>partner_id</t></is></c>'
-            '<c r="B1" t="inlineStr"><is><t>name</t></is></c></row>'
-            '<row r="2"><c r="A2" t="inlineStr"><is><t>NEWCO</t></is></c>'
-            '<c r="B2" t="inlineStr"><is><t>New Co (fictional)</t></is></c></row>'
-            "</sheetData></worksheet>"
+            "<sheetData>"
+            + "".join(
+                f'<row r="{r}">'
+                + "".join(
+                    f'<c r="{chr(ord("A") + c)}{r}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+                    for c, text in enumerate(cells)
+                )
+                + "</row>"
+                for r, cells in enumerate(rows, start=1)
+            )
+            + "</sheetData></worksheet>"
         ),
     }
     out = io.BytesIO()
@@ -153,6 +163,20 @@ def corpus() -> dict[str, bytes]:
         act(3, activity_name='"Big Band" autumn'),
         act(4),
     )
+    # An unclosed quote in the last cell, after a quoted line break: DuckDB once took the row.
+    f["unclosed_quote_at_the_end.csv"] = lines(
+        act(1, activity_name='"Steel pans\nWeekly after school"'),
+        act(2),
+        act(3, contact_hours='"12'),
+    )
+    # Two broken quotes on one line: DuckDB keeps a piece of it as a row (once "line -1").
+    f["unclosed_quotes_piece_of_a_line.csv"] = lines(
+        act(1, age_band='"x,ks2', fsm='"x,9', ehcp='""1'),
+    )
+    # The only row cannot be read: once "header but no rows" as well.
+    f["unclosed_quote_only_row.csv"] = lines(act(1, activity_name='"Year 4 violins'))
+    # A line added in another program: LF alone in a file of CR LF lines.
+    f["mixed_line_endings.csv"] = lines(act(1), act(2), end="\r\n") + act(3) + "\n"
     f["header_only.csv"] = lines()
     f["empty.csv"] = b""
     f["whitespace_only.csv"] = b"   \r\n\t  \r\n    "
