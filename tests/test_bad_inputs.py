@@ -22,7 +22,8 @@ import pytest
 from hub_fixture import ACTIVITIES_HEADER, snapshot
 
 from hubmetrics import store
-from hubmetrics.contract.problems import PROBLEM_CSV_HEADER, problems_csv
+from hubmetrics.contract.problems import PROBLEM_CSV_HEADER, Problem, problems_csv
+from hubmetrics.disclosure.inert import neutralise_formula
 from hubmetrics.ingest import LoadResult, check_file, load_file
 from hubmetrics.ingest.batches import original_file
 
@@ -611,10 +612,10 @@ def test_every_problem_of_every_case_exports_as_csv(
         for row, p in zip(rows[1:], problems, strict=True):
             assert row[0] == p.severity
             assert row[1] == ("" if p.line is None else str(p.line))
-            assert row[2] == (p.column or "")
-            assert row[4] == p.message
-            # A value a spreadsheet would run as a formula is exported as text.
-            assert not row[3].startswith(("=", "+", "-", "@")), row[3]
+            assert row[2] == neutralise_formula(p.column or "")
+            assert row[4] == neutralise_formula(p.message)
+            # A cell a spreadsheet would run as a formula is exported as text.
+            assert not [cell for cell in row if _live(cell)], row
         exported += len(problems)
     assert exported > 60
 
@@ -682,3 +683,38 @@ def test_a_workbook_row_of_40_mb_is_refused_naming_its_sheet_row_and_the_limit(
             and "over the limit of 1,000,000 bytes (1 MB)" in result.errors[0].message
         )
         assert snapshot(loaded_db) == before
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example")', "+1", "@SUM(A1)", "-2+3", "\tx", "\rx")
+
+
+def _live(cell: str) -> bool:
+    """Whether a spreadsheet would run this cell as a formula."""
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_the_problem_list_neutralises_every_cell_headings_too(
+    loaded_db: store.Connection,
+) -> None:
+    """A heading of the file is the column of its problem: it comes back as text, and so does
+    every other cell that came from the file, whatever field it is in."""
+    quoted = ['"' + h.replace('"', '""') + '"' for h in FORMULAS if "\r" not in h]
+    headings = ",".join(quoted)  # (a CR in the header refuses the file: made by hand below)
+    data = (
+        f"partner_id,name,partner_type,{headings}\n"
+        "NEWCO,New Co (fictional),community,a,b,c,d,e\n"
+        "BAD ID,=1+1,-2+3,a,b,c,d,e\n"
+    ).encode()
+    result = check_file(loaded_db, "partners", data)
+    made = [
+        Problem(9, formula, formula, formula, rule=formula)  # by hand: every field at once
+        for formula in FORMULAS
+    ]
+    rows = list(csv.reader(io.StringIO(problems_csv([*result.problems, *made]), newline="")))
+    assert rows[0] == list(PROBLEM_CSV_HEADER)
+    assert not [cell for row in rows for cell in row if _live(cell)]
+    from_file = [row[2] for row in rows[1 : 1 + len(result.problems)]]
+    for formula in FORMULAS[:-1]:
+        assert "'" + formula in from_file, formula
+    assert ["9", "'+1", "'+1", "'+1"] in [row[1:] for row in rows]
+    assert "'-2+3" in [row[3] for row in rows]  # the partner_type cell as written

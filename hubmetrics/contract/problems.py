@@ -46,20 +46,17 @@ PROBLEM_CSV_HEADER = ("severity", "line", "column", "value", "what_to_do")
 
 
 def problems_csv(problems: Iterable[Problem]) -> str:
-    """The problem list as CSV text, for a person to download and work through."""
+    """The problem list as CSV text, for a person to download and work through.
+
+    Every text cell is neutralised, the headings too: a column may be named by the file's
+    own heading (`=HYPERLINK(...)`), and a message may begin with what the file said."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(PROBLEM_CSV_HEADER)
+    writer.writerow([neutralise_formula(h) for h in PROBLEM_CSV_HEADER])
     for p in problems:
-        writer.writerow(
-            [
-                p.severity,
-                "" if p.line is None else p.line,
-                p.column or "",
-                neutralise_formula(p.value or ""),
-                p.message,
-            ]
-        )
+        texts = (p.severity, p.column or "", p.value or "", p.message)
+        severity, column, value, message = (neutralise_formula(t) for t in texts)
+        writer.writerow([severity, "" if p.line is None else p.line, column, value, message])
     return out.getvalue()
 
 
