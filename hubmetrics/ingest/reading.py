@@ -146,6 +146,8 @@ def read_header(text: str) -> list[str]:
     """The header cells of the file, as written (without the byte-order mark)."""
     first = text.split("\n", 1)[0].rstrip("\r")
     try:
+        if "\r" in first:  # quoted or not, DuckDB would read no row after it
+            raise csv.Error
         cells = next(csv.reader([first]), [])
     except csv.Error:  # a line break (CR) inside the header line
         raise UnreadableFile(
@@ -533,16 +535,26 @@ def _number_lines_exactly(
     """
     rejected = set(reject_lines)
     starts = [line for line in starts if line not in rejected]
-    if len(starts) != rows:
-        first = problems[0] if problems else None
+    if len(starts) != rows and problems:
+        first = problems[0]
         raise UnreadableFile(
             Problem(
-                first.line if first else None,
+                first.line,
                 None,
-                first.value if first else None,
-                (first.message + " " if first else "")
-                + "After this the rows cannot be told apart, so nothing else was checked: "
-                "correct this first and upload the file again.",
+                first.value,
+                first.message + " After this the rows cannot be told apart, so nothing else "
+                "was checked: correct this first and upload the file again.",
+            )
+        )
+    if len(starts) != rows:
+        raise UnreadableFile(
+            Problem(
+                None,
+                None,
+                None,
+                "The rows of this file cannot be told apart (a double quote or a line break "
+                "may be out of place), so it was not checked. Save it from your spreadsheet as "
+                "'CSV UTF-8 (Comma delimited)' and upload it again.",
             )
         )
     con.execute(
