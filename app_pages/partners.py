@@ -11,7 +11,7 @@ from hubmetrics.app import format as fmt
 from hubmetrics.app.filters import AGE_BAND_LABELS, View
 from hubmetrics.app.tables import COUNT, show_table
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import figures_page
+from hubmetrics.app.view import described, figures_page
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics import reach_tables as reach
 from hubmetrics.metrics.reach import PartnerContribution
@@ -56,7 +56,7 @@ def returns(partners: Sequence[PartnerContribution]) -> None:
 
 
 def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
-    st.subheader(f"What each partner contributed in {view.describe()}")
+    st.subheader(f"What each partner contributed in {described(view)}")
     rows = [reach.partner_row(p, figures.in_full(p.partner_id)) for p in partners]
     counts = reach.PARTNER_COUNTS
     # A partner sees its own row in full; the others' small numbers are hidden.
@@ -69,7 +69,7 @@ def contributions(partners: Sequence[PartnerContribution], view: View) -> None:
     }
     everyone = reach.active_partners(partners)
     if not everyone:
-        st.info(f"No partner has activities for {view.describe()}.")
+        st.info(f"No partner has activities for {described(view)}.")
     else:
         show(partner_chart(everyone, shown), "partner_participations_chart")
     show_table(

@@ -6,13 +6,13 @@ import streamlit as st
 
 from hubmetrics.app import cached, reach_view
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import figures_page
+from hubmetrics.app.view import described, figures_page
 from hubmetrics.metrics import reach_tables as reach
 
 view = figures_page("Reach")
 values = cached.metrics(view.year, view.filters)
 if not values["participations"].rows:
-    st.info(f"No activities for {view.describe()}. Choose another year or fewer filters.")
+    st.info(f"No activities for {described(view)}. Choose another year or fewer filters.")
     st.stop()
 
 reach_view.key_figures(values, view.filters)

@@ -11,7 +11,7 @@ from hubmetrics.app.auth import audit_download
 from hubmetrics.app.filters import View
 from hubmetrics.app.tables import COUNT, PERCENT, draw_table, show_table
 from hubmetrics.app.theme import show
-from hubmetrics.app.view import figures_page
+from hubmetrics.app.view import described, figures_page
 from hubmetrics.disclosure.exports import table_csv
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics import reach_tables as reach
@@ -27,7 +27,7 @@ def key_figures(values: dict[str, MetricValue], view: View) -> None:
         column.metric(METRICS[key].label, fmt.figure(key, values[key].value))
     if not values["participations"].rows:
         st.info(
-            f"No activities for {view.describe()}: every state-funded school counts as a cold spot."
+            f"No activities for {described(view)}: every state-funded school counts as a cold spot."
         )
     notes = [
         "A school is engaged when at least one activity in the selection took place there (one "
@@ -67,12 +67,12 @@ def cold_spot_list(view: View) -> None:
     every = cached.cold_spots(view.year, view.filters)
     if not every:
         st.success(
-            f"No cold spots: every state-funded school had an activity in {view.describe()}.",
+            f"No cold spots: every state-funded school had an activity in {described(view)}.",
             icon=":material/task_alt:",
         )
         return
     st.markdown(
-        f"**{len(every):,} state-funded schools** had no activity in {view.describe()}. "
+        f"**{len(every):,} state-funded schools** had no activity in {described(view)}. "
         "Search by name, district, postcode or URN."
     )
     wanted = st.text_input(
@@ -82,7 +82,9 @@ def cold_spot_list(view: View) -> None:
     )
     shown = search_schools(every, wanted)
     if wanted.strip():
-        st.caption(f"{len(shown):,} of {len(every):,} cold spots match “{wanted.strip()}”.")
+        st.caption(
+            f"{len(shown):,} of {len(every):,} cold spots match “{fmt.uploaded_text(wanted)}”."
+        )
     draw_table(
         pd.DataFrame(
             [reach.cold_spot_row(s) for s in shown], columns=list(reach.COLD_SPOT_COLUMNS)

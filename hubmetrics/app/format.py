@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
+from hubmetrics.disclosure.inert import markdown_text
 from hubmetrics.metrics.formatting import NO_DATA, format_value
 
 __all__ = ["NO_DATA", "STATUS_WORDS", "figure", "long_date", "shown", "status", "uploaded_text"]
@@ -38,12 +38,5 @@ def status(code: str) -> str:
     return f"{icon} {word}"
 
 
-# Every character that markdown, or Streamlit's additions to it (colours, icons, emoji,
-# maths), could act on.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=^])")
-
-
-def uploaded_text(text: str) -> str:
-    """Text from an upload (a partner's name, a file name), to place inside markdown: shown
-    exactly as written, never as a link, a tag, bold, an icon or a formula."""
-    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+# Text from an upload (a partner's name, a file name), to place inside markdown.
+uploaded_text = markdown_text

@@ -6,6 +6,7 @@ import streamlit as st
 
 from hubmetrics.app.auth import require
 from hubmetrics.app.filters import View
+from hubmetrics.disclosure.inert import markdown_text
 
 VIEW_KEY = "hubmetrics_view"
 NO_RETURNS = "No activity returns are loaded yet. Start with the Upload page."
@@ -23,10 +24,16 @@ def current_view() -> View:
     return view
 
 
+def described(view: View) -> str:
+    """The year and filters in words, to place inside markdown: a local authority or partner
+    chosen is shown as written, never as a link or a tag."""
+    return markdown_text(view.describe())
+
+
 def header(title: str, view: View | None = None) -> None:
     st.title(title)
     if view is not None and view.year:
-        st.caption(f"Showing {view.describe()}")
+        st.caption(f"Showing {described(view)}")
 
 
 def figures_page(title: str, no_year: str = NO_RETURNS) -> View:

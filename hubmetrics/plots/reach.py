@@ -8,7 +8,6 @@ the smallest size) and written as it is.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 
@@ -25,6 +24,7 @@ from hubmetrics.plots.theme import (
     count_text,
     number,
     styled,
+    words,
 )
 
 SCHOOLS_TITLE = "Schools: engaged (circles, sized by participations) and cold spots (×)"
@@ -54,7 +54,9 @@ def parity_chart(
     texts: list[list[str]],
     title: str,
 ) -> go.Figure:
-    """Horizontal bars of representation with the parity line (1.0) drawn and labelled."""
+    """Horizontal bars of representation with the parity line (1.0) drawn and labelled; each
+    of `names` (an area's, a group's, with line breaks) is shown as written."""
+    names = [words(n) for n in names]
     fig = go.Figure()
     patterns = ("", "/")
     for index, (values, name, text) in enumerate(zip(series, series_names, texts, strict=True)):
@@ -147,7 +149,7 @@ def district_map(placed: Sequence[DistrictReach], shown: Sequence[object]) -> go
         "line": {"width": 1, "color": "white"},
     }
     hover = [
-        f"<b>{html.escape(d.district or 'No district')}</b><br>"
+        f"<b>{words(d.district or 'No district')}</b><br>"
         f"{d.engaged:,} of {d.state_schools:,} state-funded schools reached<br>"
         f"{d.cold_spots:,} cold spots · participations {count_text(v)}"
         for d, v in zip(placed, shown, strict=True)
@@ -162,9 +164,9 @@ def group_label(row: Mapping[str, object]) -> str:
     """`Free school meals` over `13.0% of participants · 19.2% of the area` (a tick label)."""
     share, area = row["Share of participants"], row["Area's share"]
     if not isinstance(area, float) or not isinstance(share, float | str):
-        return f"{row['Group']}<br>{NO_DATA}"
+        return f"{row['Group']}\n{NO_DATA}"
     of = share if isinstance(share, str) else f"{share:.1f}%"
-    return f"{row['Group']}<br>{of} of participants · {area:.1f}% of the area"
+    return f"{row['Group']}\n{of} of participants · {area:.1f}% of the area"
 
 
 def ratio_text(value: object) -> str:
@@ -177,7 +179,7 @@ def ratio_text(value: object) -> str:
 def coverage_chart(rows: Sequence[Mapping[str, object]], title: str) -> go.Figure:
     """The state-funded schools of each phase or area (`title` the rows' column of names):
     engaged and cold spots, stacked, with the coverage written beside them."""
-    names = [str(r[title]) for r in rows]
+    names = [words(r[title]) for r in rows]
     fig = go.Figure()
     fig.add_bar(
         y=names,
@@ -233,7 +235,7 @@ def partner_chart(
     active = everyone[: reach_lib.PARTNER_CHART_LIMIT]
     fig = go.Figure(
         go.Bar(
-            y=[p.name for p in active],
+            y=[words(p.name) for p in active],
             x=[number(shown[p.partner_id]) for p in active],
             orientation="h",
             marker_color=ENGAGED,
@@ -294,7 +296,7 @@ def _district_labels(fig: go.Figure, placed: Sequence[SchoolReach]) -> None:
     fig.add_scatter(
         x=[sum(x for x, _ in p) / len(p) for p in spots.values()],
         y=[sum(y for _, y in p) / len(p) for p in spots.values()],
-        text=list(spots),
+        text=[words(d) for d in spots],
         mode="text",
         textfont={
             "color": "#1B1F24",
@@ -342,8 +344,8 @@ def _hover(s: SchoolReach, participations: object) -> str:
     fsm = f"{s.fsm_percent:.1f}%" if s.fsm_percent is not None else "not known"
     state = "" if s.state_funded else " (independent)"
     return (
-        f"<b>{html.escape(s.name)}</b>{state}<br>{s.phase.replace('_', ' ')} · "
-        f"{html.escape(s.district or s.local_authority)}"
+        f"<b>{words(s.name)}</b>{state}<br>{s.phase.replace('_', ' ')} · "
+        f"{words(s.district or s.local_authority)}"
         f"<br>Participations: {count_text(participations)} in {s.activities:,} activities"
         f"<br>Pupils: {pupils} · FSM: {fsm}"
     )

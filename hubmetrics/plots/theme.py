@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from hubmetrics.disclosure.inert import chart_text
+
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = [
     "#0072B2",  # blue
@@ -47,6 +49,12 @@ def styled(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
 def number(value: object) -> float | None:
     """A figure for a chart: hidden ([c]) and missing values are left out."""
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def words(text: object) -> str:
+    """Text from data (a name) for a chart's labels, ticks and hover, shown as written:
+    plotly reads a few HTML tags in them, a link among them. A line break stays one."""
+    return "<br>".join(chart_text(line) for line in str(text).split("\n"))
 
 
 def count_text(value: object) -> str:

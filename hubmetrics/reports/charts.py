@@ -34,7 +34,13 @@ DARK = "#595959"  # dark grey fill: reads as a different shade from LIGHT in bla
 HATCH_SHARE = "///"
 HATCH_PREVIOUS = "..."
 PLATE = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # a label above a line
-STYLE: dict[str, Any] = {"font.family": FONT, "hatch.linewidth": 0.6, "hatch.color": INK}
+STYLE: dict[str, Any] = {
+    "font.family": FONT,
+    "hatch.linewidth": 0.6,
+    "hatch.color": INK,
+    # A name from the data with two $ in it ($x^2$) is text, not maths to typeset (or fail on).
+    "text.parse_math": False,
+}
 
 P = ParamSpec("P")
 _LOCK = threading.Lock()  # matplotlib's settings are global: one chart is drawn at a time
