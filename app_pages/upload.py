@@ -16,6 +16,7 @@ from hubmetrics.app.tables import draw_table
 from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
 from hubmetrics.contract.problems import Problem, group_rows, problems_csv
+from hubmetrics.disclosure.shown_back import shown_back
 from hubmetrics.disclosure.visibility import threshold_for
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.workbook import WorkbookRefused, is_workbook, sheet_names
@@ -183,12 +184,14 @@ if st.session_state.get("upload_check_key") != check_key:
     st.session_state["upload_check"] = result
     st.session_state["upload_check_key"] = check_key
 checked: LoadResult = st.session_state["upload_check"]
+# Records of children (by kind, or by their headings) show back no value from the file.
+shown = shown_back(kind, checked.headings)
 headings_view.show(
-    checked.headings, kind, mapping, person, partner_id, open_it=bool(checked.errors)
+    checked.headings, kind, mapping, person, partner_id, open_it=bool(checked.errors), shown=shown
 )
 if checked.sheet_note:
     st.caption(checked.sheet_note)
-corrections_view.offer_fixes(work, mapping)
+corrections_view.offer_fixes(work, mapping, shown.child_records)
 
 if checked.errors:
     total = len(checked.errors) + checked.more_errors
@@ -198,18 +201,19 @@ if checked.errors:
         "the file and upload it again.",
         icon=":material/error:",
     )
-    show_problems(checked.problems, "upload_problems")
+    problems = shown.problems(checked.problems)
+    show_problems(problems, "upload_problems")
     st.download_button(
         "Download the problem list (CSV)",
-        problems_csv(checked.problems),
+        problems_csv(problems),
         file_name=f"problems-{uploaded.name.rsplit('.', 1)[0]}.csv",
         mime="text/csv",
         key="upload_problems_download",
         icon=":material/download:",
     )
-    corrections_view.correct_by_hand(work, checked.errors, mapping)
-    corrections_view.show_corrections(work)
-    if checked.preview and kind != "participants":  # no value from a child's record
+    corrections_view.correct_by_hand(work, shown.problems(checked.errors), mapping, shown)
+    corrections_view.show_corrections(work, shown.child_records)
+    if checked.preview and not shown.child_records:  # no value from a child's record
         with st.expander(
             "The first rows, as they were read (blank where a cell could not be read)"
         ):
@@ -226,10 +230,10 @@ if checked.warnings:
         f"{len(checked.warnings)} warning(s): the file can be loaded, but read these.",
         icon=":material/warning:",
     )
-    show_problems(checked.warnings, "upload_warnings")
-corrections_view.show_corrections(work)
+    show_problems(shown.problems(checked.warnings), "upload_warnings")
+corrections_view.show_corrections(work, shown.child_records)
 corrections_view.show_forecast(checked.forecast, threshold_for(person))
-if kind == "participants":  # no value from a child's record is ever shown
+if shown.child_records:  # no value from a child's record is ever shown
     st.caption("Rows of participant records are not shown; the checks above read every one.")
 else:
     st.markdown("**The first rows, as they will be stored:**")
@@ -259,4 +263,5 @@ if st.button(f"Load {rows} as a new batch", type="primary", key="upload_confirm"
             icon=":material/task_alt:",
         )
     else:
-        st.error("The file was not loaded: " + "; ".join(p.describe() for p in loaded.errors[:5]))
+        said = "; ".join(p.describe() for p in shown.problems(loaded.errors[:5]))
+        st.error(f"The file was not loaded: {said}")

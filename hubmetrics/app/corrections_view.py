@@ -1,6 +1,6 @@
 """The Upload page's corrections: fixes offered (each named, with the cells it changes, applied
 only when accepted), the rows still in trouble in a grid to correct by hand, and what loading
-the clean file will change. From participant records no value is ever shown."""
+the clean file will change. From records of children no value is ever shown."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import streamlit as st
 from hubmetrics.app.tables import draw_table, edit_table
 from hubmetrics.contract import file_kind
 from hubmetrics.contract.problems import Problem
+from hubmetrics.disclosure.shown_back import ShownBack
 from hubmetrics.disclosure.visibility import count_at
 from hubmetrics.ingest.corrections import (
     Edit,
@@ -47,9 +48,10 @@ def forget() -> None:
     st.session_state.pop(_WORK, None)
 
 
-def offer_fixes(work: WorkingReturn | None, mapping: Mapping[str, str]) -> None:
+def offer_fixes(work: WorkingReturn | None, mapping: Mapping[str, str], hidden: bool) -> None:
     """The fixes for the return as corrected so far, each with a button; a fix accepted is
-    applied to every cell it names at once, and the page checks the file again."""
+    applied to every cell it names at once, and the page checks the file again. `hidden`:
+    records of children, whose values are not shown."""
     if work is None:
         return
     fixed = fixes_made(work.corrections)
@@ -70,7 +72,7 @@ def offer_fixes(work: WorkingReturn | None, mapping: Mapping[str, str]) -> None:
         for i, fix in enumerate(fixes):
             left, right = st.columns([4, 1])
             left.markdown(f"**{fix.name}** — {fix.column}, {fix.cells:,} cell(s)")
-            left.caption(_said(work, fix))
+            left.caption(_said(work, fix, hidden))
             if right.button("Accept", key=f"upload_fix_{i}"):
                 _keep(work.with_fixes([fix]))
         if len(fixes) > 1 and st.button(
@@ -80,17 +82,23 @@ def offer_fixes(work: WorkingReturn | None, mapping: Mapping[str, str]) -> None:
 
 
 def correct_by_hand(
-    work: WorkingReturn | None, problems: Sequence[Problem], mapping: Mapping[str, str]
+    work: WorkingReturn | None,
+    problems: Sequence[Problem],
+    mapping: Mapping[str, str],
+    shown_back: ShownBack,
 ) -> None:
-    """The rows still in trouble, in a grid: a cell typed is checked again at once."""
+    """The rows still in trouble, in a grid: a cell typed is checked again at once. A column
+    the contract does not know is shown blank and cannot be typed in; for records of
+    children every cell is blank."""
     if work is None:
         return
     rows, total = rows_in_trouble(work, [p for p in problems if p.severity == "error"])
     if not rows:
         return
-    hidden = work.kind == "participants"
-    labels = _labels(work.header)
-    shown = _grid(rows, labels, hidden)
+    hidden = shown_back.child_records
+    labels = _labels([shown_back.heading(i, h) for i, h in enumerate(work.header)])
+    blank = [i for i in range(len(labels)) if not shown_back.shows_cells(i)]
+    shown = _grid(rows, labels, blank)
     where = "row" if work.origin else "line"
     st.markdown(
         f"**Correct the {total:,} {where}{'s' if total != 1 else ''} still in trouble here,** "
@@ -107,7 +115,12 @@ def correct_by_hand(
         shown,
         into=st.container(key="upload_grid"),
         hide_index=True,
-        disabled=[_LINE, _WRONG],
+        # A column the contract does not know is not loaded: nothing to type in it.
+        disabled=[
+            _LINE,
+            _WRONG,
+            *(labels[i] for i in sorted(shown_back.not_loaded) if i < len(labels)),
+        ],
         key=f"upload_grid_{len(work.corrections)}",  # a fresh grid for each change made
         column_config={
             _LINE: st.column_config.NumberColumn(
@@ -124,12 +137,12 @@ def correct_by_hand(
             st.error(str(exc), icon=":material/error:")
 
 
-def show_corrections(work: WorkingReturn | None) -> None:
-    """Every cell corrected so far, a step away (the batch records them all)."""
+def show_corrections(work: WorkingReturn | None, hidden: bool) -> None:
+    """Every cell corrected so far, a step away (the batch records them all); for records of
+    children (`hidden`), without what a cell held or now holds."""
     if work is None or not work.corrections:
         return
     made = work.corrections
-    hidden = work.kind == "participants"
     with st.expander(f"Cells corrected before loading ({len(made):,})"):
         draw_table(
             [
@@ -178,9 +191,9 @@ def _keep(work: WorkingReturn) -> None:
     st.rerun()
 
 
-def _said(work: WorkingReturn, fix: Fix) -> str:
-    """What a fix does; for participant records, without any value from them."""
-    if work.kind != "participants":
+def _said(work: WorkingReturn, fix: Fix, hidden: bool) -> str:
+    """What a fix does; for records of children, without any value from them."""
+    if not hidden:
         return fix.explanation
     lines = ", ".join(str(work.shown_line(c.line)) for c in fix.changes[:5])
     return f"Lines {lines}" + (f" and {fix.cells - 5:,} more." if fix.cells > 5 else ".")
@@ -197,14 +210,14 @@ def _labels(header: list[str]) -> list[str]:
     return labels
 
 
-def _grid(rows: list[TroubleRow], labels: list[str], hidden: bool) -> pd.DataFrame:
+def _grid(rows: list[TroubleRow], labels: list[str], blank: list[int]) -> pd.DataFrame:
     # What is wrong comes first after the line, so it is in view however wide the file.
     data: dict[str, list[object]] = {
         _LINE: [r.line for r in rows],
         _WRONG: [" ".join(r.problems) for r in rows],
     }
     for i, label in enumerate(labels):
-        data[label] = ["" if hidden or i >= len(r.cells) else r.cells[i] for r in rows]
+        data[label] = ["" if i in blank or i >= len(r.cells) else r.cells[i] for r in rows]
     frame = pd.DataFrame(data)
     return frame.astype({label: "string" for label in labels})
 

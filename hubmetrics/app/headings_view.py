@@ -8,6 +8,7 @@ import streamlit as st
 from hubmetrics.app.state import connection
 from hubmetrics.contract import file_kind
 from hubmetrics.contract.headings import Headings, column_for
+from hubmetrics.disclosure.shown_back import ShownBack
 from hubmetrics.ingest.mappings import saved_headings
 from hubmetrics.people.access import AccessRefused, Person
 from hubmetrics.people.actions import remember_headings_as
@@ -42,9 +43,11 @@ def show(
     partner_id: str | None,
     *,
     open_it: bool,
+    shown: ShownBack,
 ) -> None:
     """Every heading with the column it was read as, to change; and, for a named partner,
-    a button that remembers the mapping for its next files."""
+    a button that remembers the mapping for its next files. A heading `shown` hides (of
+    records of children, or shaped like a child's details) is named by its place."""
     columns = [NOT_LOADED, *file_kind(kind).column_names]
     named = [m for m in headings.matches if m.heading.strip()]
     if not named or (not headings.renamed() and not mapping):
@@ -59,8 +62,11 @@ def show(
         for match in named:
             automatic = column_for(match.heading, file_kind(kind)) or NOT_LOADED
             current = match.column or NOT_LOADED
+            label = shown.by_place.get(match.position)
             st.selectbox(
-                f"'{match.heading}' ({match.how})",
+                f"{label.capitalize()}, heading not shown ({match.how})"
+                if label
+                else f"'{match.heading}' ({match.how})",
                 columns,
                 index=columns.index(current),
                 key=_KEY.format(match.position),
@@ -69,14 +75,21 @@ def show(
         if partner_id is not None and st.button(
             f"Remember these headings for {partner_id}'s next files", key="upload_remember"
         ):
-            remember(person, partner_id, kind, headings)
+            remember(person, partner_id, kind, headings, shown)
     st.session_state[_READ] = _by_position(read)
 
 
-def remember(person: Person, partner_id: str, kind: str, headings: Headings) -> None:
+def remember(
+    person: Person, partner_id: str, kind: str, headings: Headings, shown: ShownBack
+) -> None:
     """Save every heading not read by its own name, as it was read this time (an unknown
-    heading is not saved: next time it is reported again)."""
-    mapping = {m.heading: m.column or "" for m in headings.renamed() if m.how != "unknown"}
+    heading is not saved: next time it is reported again; nor is one not shown, which may
+    be a child's details)."""
+    mapping = {
+        m.heading: m.column or ""
+        for m in headings.renamed()
+        if m.how != "unknown" and m.position not in shown.by_place
+    }
     try:
         saved = remember_headings_as(connection(), person, partner_id, kind, mapping)
     except (AccessRefused, ValueError) as exc:
