@@ -165,7 +165,8 @@ def _vectors(
             [
                 index.get((measures.get(m, m), i), -1) if c.values.get(m, 0) else -1
                 for i, c in enumerate(cells)
-            ]
+            ],
+            dtype=np.int64,
         )
         for m in metrics
     }
