@@ -7,6 +7,7 @@ import streamlit as st
 from hubmetrics import store
 from hubmetrics.app import cached
 from hubmetrics.app.auth import audit_download
+from hubmetrics.app.tables import draw_table
 from hubmetrics.people.access import AccessRefused, Person
 from hubmetrics.people.privacy import (
     PrivacyRefused,
@@ -91,7 +92,7 @@ def _subject_access(con: store.Connection, person: Person) -> None:
         st.markdown(line)
     if not rows:
         return
-    st.dataframe(rows, hide_index=True, key="privacy_access_rows")
+    draw_table(rows, hide_index=True, key="privacy_access_rows")
     left, right = st.columns(2)
     left.download_button(
         "Download the listing (CSV)",
