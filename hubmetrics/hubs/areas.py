@@ -87,6 +87,29 @@ class HubsFile:
         return self.hub(key).name
 
 
+@dataclass(frozen=True)
+class HubScope:
+    """A figure narrowed to one hub (`key`), or to the activities placed in no hub (None),
+    with the hubs file whose rules place each activity."""
+
+    hubs: HubsFile
+    key: str | None
+
+    @property
+    def label(self) -> str:
+        return NOT_PLACED if self.key is None else self.hubs.name_of(self.key)
+
+    @property
+    def local_authorities(self) -> tuple[str, ...]:
+        """The local authorities whose schools this scope counts (for the unplaced: none of
+        the hubs' own, see `outside`)."""
+        return () if self.key is None else self.hubs.hub(self.key).local_authorities
+
+    @property
+    def every_hubs_areas(self) -> tuple[str, ...]:
+        return tuple(a for h in self.hubs.hubs for a in h.local_authorities)
+
+
 def single_hub(name: str = "the hub") -> HubsFile:
     """What the app knows with no hubs file: one hub, which is also the whole lead."""
     return HubsFile(lead_name=name, hubs=(), configured=False)

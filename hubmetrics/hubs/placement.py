@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubmetrics.hubs.areas import Hub, HubsFile
+from hubmetrics.hubs.areas import Hub, HubScope, HubsFile
 
 # A venue postcode as its district (outward code): "NN1 2AB", "nn12ab" and "NN1" all give
 # NN1. The inward code is always a digit and two letters, so dropping the last three
@@ -57,3 +57,19 @@ def in_hub(hubs: HubsFile, hub: Hub | None, row: str = "a") -> tuple[str, list[A
     if hub is None:
         return f"{expr} IS NULL", params
     return f"{expr} = ?", [*params, hub.key]
+
+
+def in_scope(scope: HubScope, row: str = "a") -> tuple[str, list[Any]]:
+    """A WHERE clause keeping the activities of a hub scope."""
+    hub = None if scope.key is None else scope.hubs.hub(scope.key)
+    return in_hub(scope.hubs, hub, row)
+
+
+def schools_in_scope(scope: HubScope, alias: str = "s") -> tuple[str, list[Any]]:
+    """A WHERE clause keeping the schools a hub scope counts (its local authorities'; for
+    the activities placed in no hub, the schools of no hub's local authority)."""
+    if scope.key is None:
+        areas = [a.lower() for a in scope.every_hubs_areas]
+        return f"NOT list_contains(?, lower({alias}.local_authority))", [areas]
+    areas = [a.lower() for a in scope.local_authorities]
+    return f"list_contains(?, lower({alias}.local_authority))", [areas]

@@ -19,7 +19,7 @@ from hubmetrics.metrics.compute import (
     children_from,
     schools_in_scope,
 )
-from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.filters import Filters, schools_where
 from hubmetrics.metrics.participants import participant_totals_by, participant_totals_sql
 from hubmetrics.metrics.registry import SCHOOL_PARTS, metric, needs
 from hubmetrics.metrics.years import day_after, parse_year, year_bounds
@@ -207,10 +207,8 @@ def figures_by_listed_school(
     if wanted.participant_parts:
         joins += " LEFT JOIN kids ON kids.ay = ? AND kids.g0 = s.urn"
         params.append(start)
-    where = "TRUE"
-    if filters.local_authority is not None:
-        where = "s.local_authority = ?"
-        params.append(filters.local_authority)
+    where, more = schools_where(filters, "s")
+    params += more
     listed = "".join(f"s.{c}, " for c in columns)  # safe: checked against a fixed list
     sql = f"""
         WITH {", ".join(ctes)}

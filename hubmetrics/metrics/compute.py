@@ -10,7 +10,7 @@ from typing import Any
 
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
-from hubmetrics.metrics.filters import Filters, scope_where
+from hubmetrics.metrics.filters import Filters, schools_where, scope_where
 from hubmetrics.metrics.participants import SCHOOL_BY_URN, participant_totals_by
 from hubmetrics.metrics.registry import (
     ACTIVITY_PARTS,
@@ -272,9 +272,8 @@ def _activity_where(filters: Filters, lo: date | None, hi: date | None) -> tuple
 
 
 def schools_in_scope(filters: Filters) -> tuple[str, list[Any]]:
-    if filters.local_authority is not None:
-        return "s.state_funded AND s.local_authority = ?", [filters.local_authority]
-    return "s.state_funded", []
+    where, params = schools_where(filters, "s")
+    return f"s.state_funded AND {where}", params
 
 
 def _by_year(

@@ -350,7 +350,11 @@ def _filters(raw: Any, where: str, problems: list[str]) -> Filters:
         else:
             values[key] = value
     try:
-        return Filters(**values)
+        return Filters(
+            partner_id=values.get("partner_id"),
+            local_authority=values.get("local_authority"),
+            age_band=values.get("age_band"),
+        )
     except FilterError as exc:
         problems.append(f"{where}: {exc}")
         return Filters()

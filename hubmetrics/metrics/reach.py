@@ -15,7 +15,7 @@ from hubmetrics.metrics.breakdown import (
     metrics_by_groups,
 )
 from hubmetrics.metrics.compute import MetricValue, cold_spot_school_list
-from hubmetrics.metrics.filters import Filters
+from hubmetrics.metrics.filters import Filters, schools_where
 from hubmetrics.metrics.years import year_label, year_of
 
 TERMS = ("autumn", "spring", "summer")
@@ -143,10 +143,8 @@ def school_reach(con: Any, year: str, filters: Filters | None = None) -> list[Sc
 
 def _listed_schools(con: Any, filters: Filters) -> list[tuple[Any, ...]]:
     """The schools list's rows (of the local authority, when filtered), by name."""
-    where, params = "TRUE", []
-    if filters.local_authority is not None:
-        where, params = "local_authority = ?", [filters.local_authority]
-    sql = f"SELECT {', '.join(_LISTED)} FROM schools WHERE {where} ORDER BY name, urn"  # noqa: S608 - safe: fixed columns and clause; the value is a parameter
+    where, params = schools_where(filters, "s")
+    sql = f"SELECT {', '.join(_LISTED)} FROM schools s WHERE {where} ORDER BY name, urn"  # noqa: S608 - safe: fixed columns and clause; the value is a parameter
     with con.cursor() as cur:
         return cur.execute(sql, params).fetchall()
 
