@@ -9,6 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB = DATA_DIR / "hub.duckdb"
 DEFAULT_GOALS = DATA_DIR / "goals.toml"
+DEFAULT_HUBS = DATA_DIR / "hubs.toml"
 DEMO_DIR = DATA_DIR / "demo"
 TEMPLATES_DIR = DATA_DIR / "templates"
 
@@ -30,6 +31,15 @@ def goals_path(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("HUBMETRICS_GOALS")
     return Path(env) if env else DEFAULT_GOALS
+
+
+def hubs_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The hubs file: explicit, else `HUBMETRICS_HUBS`, else `data/hubs.toml` (with no such
+    file the app knows one hub, as before hubs were named)."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("HUBMETRICS_HUBS")
+    return Path(env) if env else DEFAULT_HUBS
 
 
 def max_upload_bytes() -> int:

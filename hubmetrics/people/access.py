@@ -65,6 +65,14 @@ PARTNER_KINDS = ("activities", "participants")  # a partner's own returns
 
 LOCAL_PREFIX = "local:"
 
+# Who may be limited to one hub: trustees and partners belong to a hub; the lead's staff and
+# administrators work for every hub it runs.
+HUB_LIMITED_ROLES: tuple[Role, ...] = ("viewer", "partner")
+HUB_LIMIT_REFUSED = (
+    "Only a viewer or a partner account can be limited to one hub; staff and administrators "
+    "work for the lead organisation and see every hub."
+)
+
 
 class AccessRefused(Exception):
     """The person may not do this; the message says so in plain words."""
@@ -76,11 +84,15 @@ class Person:
 
     `email` is who the audit trail names. The local operator (no sign-in: the command line
     without `--user`, or the app in `none` mode) acts as an admin and is named `local:NAME`.
+    `hub` limits a viewer or a partner to one hub of the lead organisation (its key in the
+    hubs file); None sees every hub and the lead's whole. Staff and admins work for the lead,
+    so they see every hub.
     """
 
     email: str
     role: Role
     partner_id: str | None = None
+    hub: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -89,6 +101,8 @@ class Person:
             raise ValueError("A partner account needs the partner it belongs to.")
         if self.role != "partner" and self.partner_id:
             raise ValueError("Only a partner account belongs to a partner.")
+        if self.hub is not None and self.role not in HUB_LIMITED_ROLES:
+            raise ValueError(HUB_LIMIT_REFUSED)
 
     @property
     def is_local(self) -> bool:
@@ -99,6 +113,8 @@ class Person:
         role = ROLE_LABELS[self.role]
         if self.partner_id:
             role += f": {self.partner_id}"
+        if self.hub:
+            role += f"; hub {self.hub} only"
         return f"{self.email} ({role})"
 
 
@@ -184,6 +200,21 @@ def sees_in_full(person: Person, partner_id: str | None = None) -> bool:
     if granted is Scope.ALL:
         return True
     return granted is Scope.OWN_IN_FULL and partner_id == person.partner_id
+
+
+def hubs_seen(person: Person, every: Iterable[str]) -> tuple[str, ...]:
+    """The hub keys `person` may choose among `every` hub of the lead organisation: their
+    own alone when limited to one (a hub no longer in the hubs file gives none, so nothing is
+    shown rather than everything)."""
+    keys = tuple(every)
+    if person.hub is None:
+        return keys
+    return (person.hub,) if person.hub in keys else ()
+
+
+def sees_whole_lead(person: Person) -> bool:
+    """True when the person may see the lead organisation's figures across its hubs."""
+    return person.hub is None
 
 
 # --- sign-in modes ---------------------------------------------------------------------------

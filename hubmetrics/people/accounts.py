@@ -11,9 +11,18 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from hubmetrics import store
+from hubmetrics import config, store
+from hubmetrics.hubs import load_hubs
 from hubmetrics.people import audit
-from hubmetrics.people.access import ROLE_LABELS, ROLES, Person, Role, as_role
+from hubmetrics.people.access import (
+    HUB_LIMIT_REFUSED,
+    HUB_LIMITED_ROLES,
+    ROLE_LABELS,
+    ROLES,
+    Person,
+    Role,
+    as_role,
+)
 from hubmetrics.people.throttle import HOLD_MINUTES, MAX_FAILED_SIGN_INS, Throttle, throttle_for
 
 MIN_PASSWORD_LENGTH = 12
@@ -39,6 +48,7 @@ class Account:
     email: str
     role: Role
     partner_id: str | None
+    hub: str | None
     has_password: bool
     failed_sign_ins: int
     # Columns of the account lock before issue 18: sign-in no longer sets them (failed
@@ -50,7 +60,7 @@ class Account:
 
     @property
     def person(self) -> Person:
-        return Person(self.email, self.role, self.partner_id)
+        return Person(self.email, self.role, self.partner_id, self.hub)
 
     def locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or datetime.now())
@@ -84,7 +94,7 @@ class SignIn:
 def _accounts(con: store.Connection, email: str | None = None) -> list[Account]:
     """Every account (or the one for `email`), by email."""
     rows = con.execute(
-        "SELECT email, role, partner_id, password_hash IS NOT NULL, failed_sign_ins, "
+        "SELECT email, role, partner_id, hub, password_hash IS NOT NULL, failed_sign_ins, "
         "locked_until, last_sign_in, added_at, added_by FROM hub_user "
         "WHERE ? IS NULL OR email = ? ORDER BY email",
         [email, email],
@@ -129,19 +139,21 @@ def add(
     by: Person | str,
     password: str | None = None,
     via: str = "app",
+    hub: str | None = None,
 ) -> Account:
-    """Add an account (audited). A partner account names a partner in the partners list."""
+    """Add an account (audited). A partner account names a partner in the partners list; a
+    viewer or partner may be limited to one `hub` of the hubs file."""
     key = normalise_email(email)
-    person = _checked(con, key, role, partner_id)
+    person = _checked(con, key, role, partner_id, hub)
     hashed = _hash(password) if password is not None else None
     now = datetime.now()
     with store.write_transaction(con, bump=False) as cur:
         if cur.execute("SELECT 1 FROM hub_user WHERE email = ?", [key]).fetchone():
             raise AccountError(f"There is already an account for {key}.")
         cur.execute(
-            "INSERT INTO hub_user (email, role, partner_id, password_hash, added_at, added_by) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [key, person.role, person.partner_id, hashed, now, audit.who(by)],
+            "INSERT INTO hub_user (email, role, partner_id, hub, password_hash, added_at, "
+            "added_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [key, person.role, person.partner_id, person.hub, hashed, now, audit.who(by)],
         )
         detail = f"{person.describe()}" + (" with a password" if hashed else "")
         audit.append(cur, by, "user_added", detail=detail, via=via)
@@ -158,18 +170,19 @@ def set_role(
     *,
     by: Person | str,
     via: str = "app",
+    hub: str | None = None,
 ) -> Account:
-    """Change an account's role (and partner); the last admin keeps the admin role."""
+    """Change an account's role (and partner, and hub); the last admin keeps the admin role."""
     key = normalise_email(email)
-    person = _checked(con, key, role, partner_id)
+    person = _checked(con, key, role, partner_id, hub)
     with store.write_transaction(con, bump=False) as cur:
         before = _existing(cur, key)
         if before.role == "admin" and person.role != "admin":
             _keep_an_admin(cur, key, "change the role of")
         cur.execute(
-            "UPDATE hub_user SET role = ?, partner_id = ?, changed_at = ?, changed_by = ? "
-            "WHERE email = ?",
-            [person.role, person.partner_id, datetime.now(), audit.who(by), key],
+            "UPDATE hub_user SET role = ?, partner_id = ?, hub = ?, changed_at = ?, "
+            "changed_by = ? WHERE email = ?",
+            [person.role, person.partner_id, person.hub, datetime.now(), audit.who(by), key],
         )
         audit.append(
             cur,
@@ -237,7 +250,7 @@ def sign_in(
     except AccountError:
         key = ""  # not an address: counted all the same, never recorded as typed
     row = con.execute(
-        "SELECT role, partner_id, password_hash FROM hub_user WHERE email = ?", [key]
+        "SELECT role, partner_id, password_hash, hub FROM hub_user WHERE email = ?", [key]
     ).fetchone()
     hashed = row[2] if row else None
     matches = _verify(hashed or _dummy(), password) and hashed is not None
@@ -245,7 +258,8 @@ def sign_in(
         return SignIn("held")  # the right password too: the hold is for this address
     if matches and row is not None and hashed is not None:
         failures = throttle.succeeded(where, key)
-        return _signed_in(con, Person(key, row[0], row[1]), hashed, password, now, failures)
+        person = Person(key, row[0], row[1], row[3])
+        return _signed_in(con, person, hashed, password, now, failures)
     outcome: SignInOutcome = "unknown" if row is None else "no_password" if not hashed else "wrong"
     _log.info("Failed password sign-in from %s: %s", where, _WHY[outcome])
     hold = throttle.failed(where, key, now)
@@ -314,7 +328,9 @@ def check_password(password: str) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _checked(con: store.Connection, email: str, role: str, partner_id: str | None) -> Person:
+def _checked(
+    con: store.Connection, email: str, role: str, partner_id: str | None, hub: str | None = None
+) -> Person:
     try:
         chosen = as_role(role)
     except ValueError as exc:
@@ -334,7 +350,17 @@ def _checked(con: store.Connection, email: str, role: str, partner_id: str | Non
             f"Only a partner account belongs to a partner; a {ROLE_LABELS[chosen].lower()} "
             "account covers the whole hub."
         )
-    return Person(email, chosen, partner)
+    limited = (hub or "").strip() or None
+    if limited is not None:
+        if chosen not in HUB_LIMITED_ROLES:
+            raise AccountError(HUB_LIMIT_REFUSED)
+        every = load_hubs(config.hubs_path())
+        if limited not in every.keys:
+            there = ", ".join(every.keys) or "none (there is no hubs file)"
+            raise AccountError(
+                f"There is no hub {limited!r} in the hubs file; the hubs are {there}."
+            )
+    return Person(email, chosen, partner, limited)
 
 
 def _existing(cur: store.Connection, email: str) -> Account:

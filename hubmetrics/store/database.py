@@ -176,6 +176,10 @@ MIGRATIONS: tuple[str, ...] = (
         made_by VARCHAR
     );
     """,
+    # 8: an account may be limited to one hub of the lead organisation (docs/access.md).
+    """
+    ALTER TABLE hub_user ADD COLUMN hub VARCHAR;
+    """,
 )
 
 
