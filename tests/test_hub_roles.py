@@ -80,3 +80,24 @@ def test_which_hubs_a_person_sees() -> None:
     with pytest.raises(ValueError, match="Only a viewer or a partner"):
         Person("s@n.example", "staff", hub="rutland")
     assert "hub rutland only" in rutland_trustee.describe()
+
+
+def test_users_add_and_list_on_the_command_line_keep_the_hub(
+    con: store.Connection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_cli import run
+
+    db = store.database_path(con)
+    assert db is not None
+    con.close()
+    code, out, err = run(
+        capsys, db, "users", "add", "T@Rutland.example", "--role", "viewer", "--hub", "rutland"
+    )
+    assert (code, err) == (0, "") and "hub rutland only" in out
+    code, out, _ = run(
+        capsys, db, "users", "add", "s@hub.example", "--role", "staff", "--hub", "rutland"
+    )
+    assert code == 1
+    code, out, _ = run(capsys, db, "users", "list")
+    rows = {line.split()[0]: line.split()[:3] for line in out.splitlines()[1:]}
+    assert rows == {"t@rutland.example": ["t@rutland.example", "viewer", "rutland"]}

@@ -26,11 +26,17 @@ def add_commands(subparsers: Any) -> argparse.ArgumentParser:
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--partner", help="the partner a partner account belongs to")
+    add.add_argument(
+        "--hub", help="limit a viewer or partner account to one hub of the hubs file (its key)"
+    )
     what.add_parser("list", help="list the accounts")
     role = what.add_parser("set-role", help="change an account's role")
     role.add_argument("email")
     role.add_argument("role", choices=ROLES)
     role.add_argument("--partner", help="the partner, for a partner account")
+    role.add_argument(
+        "--hub", help="limit a viewer or partner account to one hub of the hubs file (its key)"
+    )
     password = what.add_parser(
         "set-password", help="set a password (read from standard input); lifts a lockout"
     )
@@ -58,12 +64,19 @@ def run(args: argparse.Namespace) -> int:
                 if password is None:
                     return 1
             account = accounts.add(
-                con, args.email, args.role, args.partner, by=operator, password=password, via="cli"
+                con,
+                args.email,
+                args.role,
+                args.partner,
+                by=operator,
+                password=password,
+                via="cli",
+                hub=args.hub,
             )
             print(f"Added {account.person.describe()}.")
         elif args.users == "set-role":
             account = accounts.set_role(
-                con, args.email, args.role, args.partner, by=operator, via="cli"
+                con, args.email, args.role, args.partner, by=operator, via="cli", hub=args.hub
             )
             print(f"{account.email} is now {ROLE_LABELS[account.role].lower()}.")
         elif args.users == "set-password":
@@ -88,11 +101,14 @@ def _list(con: store.Connection) -> int:
     if not found:
         print("No accounts yet. Add one with: hubmetrics users add EMAIL --role admin")
         return 0
-    print(f"{'email':<36} {'role':<8} {'partner':<16} {'password':<8} last sign-in")
+    print(f"{'email':<36} {'role':<8} {'partner':<16} {'hub':<16} {'password':<8} last sign-in")
     for a in found:
         password = "locked" if a.locked() else ("set" if a.has_password else "-")
         last = f"{a.last_sign_in:%d/%m/%Y %H:%M}" if a.last_sign_in else "never"
-        print(f"{a.email:<36} {a.role:<8} {a.partner_id or '':<16} {password:<8} {last}")
+        print(
+            f"{a.email:<36} {a.role:<8} {a.partner_id or '':<16} {a.hub or 'every':<16} "
+            f"{password:<8} {last}"
+        )
     return 0
 
 
