@@ -44,6 +44,20 @@ def read_fixture() -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def make_lookup(
+    con: duckdb.DuckDBPyConnection, deciles: dict[str, int], table: str = "deciles"
+) -> str:
+    """A tiny LSOA lookup of our own, shaped as ingest.deprivation makes the real one."""
+    con.execute(f"CREATE TEMP TABLE {table} (lsoa_code VARCHAR, imd_decile INTEGER)")
+    if deciles:
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?)", list(deciles.items()))  # noqa: S608
+    return table
+
+
+# The fixture's (fictional) LSOA codes, E01099001..E01099022, each with a decile of its own.
+FIXTURE_DECILES = {f"E01099{n:03d}": n % 10 + 1 for n in range(1, 23)}
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
@@ -63,7 +77,8 @@ def fixture_loaded() -> tuple[duckdb.DuckDBPyConnection, list[Problem], dict[str
     con = duckdb.connect()
     header, rows = read_fixture()
     make_raw(con, rows, len(header))
-    problems = gias_to_hub_shape(con, "raw_upload", header, "hub")
+    lookup = make_lookup(con, FIXTURE_DECILES)
+    problems = gias_to_hub_shape(con, "raw_upload", header, "hub", lookup)
     return con, problems, fetch_by_urn(con)
 
 
@@ -143,7 +158,8 @@ def test_fixture_keeps_open_schools_with_their_phases(fixture_loaded) -> None:
     assert first["district"] == "West Northamptonshire"
     assert first["postcode"] == "NN1 9ZA"
     assert first["pupils"] == "412"
-    assert first["imd_decile"] is None
+    assert first["imd_decile"] == "2"  # LSOA (code) E01099001, decile 2 in the lookup
+    assert schools["990022"]["imd_decile"] == "3"
     assert schools["990006"]["name"] == "Queen\u2019s Meadow Infant School"
     assert schools["990005"]["name"] == "Renée Fairbourne Primary School"
     assert schools["990021"]["line"] == 22
@@ -256,6 +272,7 @@ SMALL_HEADER = [
     "Northing",
     "SENStat",
     "SENNoStat",
+    "LSOA (code)",
 ]
 
 
@@ -268,15 +285,20 @@ def small_row(urn: int, type_name: str, group: str, phase: str, **more: str | No
         "EstablishmentTypeGroup (name)": group,
         "EstablishmentStatus (name)": "Open",
         "PhaseOfEducation (name)": phase,
+        "LSOA (code)": f"E01099{urn % 1000:03d}",
     }
     values.update(more)
     return [values.get(h) for h in SMALL_HEADER]
 
 
 def run_small(rows: list[list], header: Sequence[str] = SMALL_HEADER):
+    """Map hand-built rows; every LSOA code they hold is in the lookup (decile 5)."""
     con = duckdb.connect()
     make_raw(con, rows, len(header))
-    problems = gias_to_hub_shape(con, "raw_upload", header, "hub")
+    at = SMALL_HEADER.index("LSOA (code)")  # rows are built in SMALL_HEADER's order
+    codes = {r[at] for r in rows} if len(header) > at else set()
+    lookup = make_lookup(con, dict.fromkeys(sorted(c for c in codes if c), 5))
+    problems = gias_to_hub_shape(con, "raw_upload", header, "hub", lookup)
     return con, problems, fetch_by_urn(con)
 
 
@@ -356,7 +378,9 @@ def test_type_overrides_and_age_fallback() -> None:
         "990119": "primary",
         "990120": "nursery",
     }
-    independent = {"990105", "990112", "990113", "990114", "990115"}
+    # Not state-funded by their type, whatever group: the non-maintained special school and
+    # the special post-16 institution (both were counted as state-funded before issue 19).
+    independent = {"990104", "990105", "990106", "990112", "990113", "990114", "990115"}
     assert {u for u, s in schools.items() if s["state_funded"] == "no"} == independent
     assert problems == []
 
@@ -555,7 +579,11 @@ def test_optional_columns_may_be_absent() -> None:
     header = SMALL_HEADER[:7]
     rows = [small_row(990801, "Community school", "Local authority maintained schools", "Primary")]
     _, problems, schools = run_small([r[:7] for r in rows], header)
-    assert problems == []
+    (no_lsoa,) = problems
+    assert (no_lsoa.line, no_lsoa.column, no_lsoa.severity) == (1, "LSOA (code)", "warning")
+    assert "no 'LSOA (code)' column, so no school was given a deprivation decile" in (
+        no_lsoa.message
+    )
     school = schools["990801"]
     assert school["phase"] == "primary"
     for column in ("district", "postcode", "latitude", "longitude", "pupils", "send_percent"):
@@ -589,3 +617,33 @@ def test_missing_required_column_is_an_error_and_no_table(missing: str) -> None:
     assert f"no '{missing}' column" in problem.message
     assert "Download the extract" in problem.message
     assert not table_exists(con, "hub")
+
+
+def test_deciles_come_from_the_lsoa_lookup_and_the_rest_are_counted() -> None:
+    cs, la = "Community school", "Local authority maintained schools"
+    rows = [
+        small_row(990901, cs, la, "Primary", **{"LSOA (code)": "E01099901"}),
+        small_row(990902, cs, la, "Primary", **{"LSOA (code)": " e01099902 "}),
+        small_row(990903, cs, la, "Primary", **{"LSOA (code)": "E01099777"}),
+        small_row(990904, cs, la, "Primary", **{"LSOA (code)": None}),
+        small_row(990905, cs, la, "Primary", **{"EstablishmentStatus (name)": "Closed"}),
+    ]
+    con = duckdb.connect()
+    make_raw(con, rows, len(SMALL_HEADER))
+    lookup = make_lookup(con, {"E01099901": 1, "E01099902": 10, "E01099905": 4})
+    problems = gias_to_hub_shape(con, "raw_upload", SMALL_HEADER, "hub", lookup)
+    schools = fetch_by_urn(con)
+    assert {u: s["imd_decile"] for u, s in schools.items()} == {
+        "990901": "1",
+        "990902": "10",  # trimmed and upper-cased as GIAS writes codes
+        "990903": None,  # not in the lookup
+        "990904": None,  # no LSOA code
+    }
+    (deciles,) = [p for p in problems if p.column == "LSOA (code)"]
+    assert (deciles.line, deciles.severity) == (None, "warning")
+    assert deciles.message == (
+        "2 schools have no deprivation decile: 1 has no LSOA code and 1 has an LSOA code that "
+        "the English Indices of Deprivation 2019 do not list (E01099777; the Indices use the "
+        "areas of the 2011 census). Their decile is recorded as not known."
+    )
+    assert not table_exists(con, "hub__gias_deciles")

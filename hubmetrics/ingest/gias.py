@@ -12,7 +12,6 @@ National Grid (Easting/Northing) to latitude/longitude, done with pyproj on whol
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -21,82 +20,51 @@ import numpy as np
 import pyarrow as pa
 from pyproj import Transformer
 
-from hubmetrics.contract import PHASES
+from hubmetrics.contract.establishment_types import ESTABLISHMENT_TYPES, type_key
 from hubmetrics.contract.problems import Problem
+from hubmetrics.ingest.deprivation import register_lsoa_deciles
+from hubmetrics.ingest.gias_columns import (
+    DISTRICT,
+    EASTING,
+    FSM,
+    GROUP,
+    HIGH_AGE,
+    HUB_COLUMNS,
+    LA,
+    LOW_AGE,
+    LSOA,
+    NAME,
+    NORTHING,
+    OPTIONAL,
+    PHASE,
+    POSTCODE,
+    PUPILS,
+    REQUIRED,
+    SEN_NO_STAT,
+    SEN_STAT,
+    STATUS,
+    TYPE,
+    URBAN_RURAL,
+    URN,
+    WHITESPACE,
+    column_index,
+    column_key,
+    is_gias_header,
+)
+from hubmetrics.ingest.gias_warnings import (
+    NO_LOOKUP,
+    decile_problems,
+    left_out_problems,
+    type_problems,
+    value_problems,
+)
+
+__all__ = ["HUB_COLUMNS", "gias_to_hub_shape", "is_gias_header"]
 
 Connection = duckdb.DuckDBPyConnection
 
-# GIAS's own column names, as GIAS spells them.
-URN = "URN"
-NAME = "EstablishmentName"
-STATUS = "EstablishmentStatus (name)"
-PHASE = "PhaseOfEducation (name)"
-TYPE = "TypeOfEstablishment (name)"
-GROUP = "EstablishmentTypeGroup (name)"
-LA = "LA (name)"
-DISTRICT = "DistrictAdministrative (name)"
-POSTCODE = "Postcode"
-PUPILS = "NumberOfPupils"
-FSM = "PercentageFSM"
-SEN_STAT = "SENStat"
-SEN_NO_STAT = "SENNoStat"
-URBAN_RURAL = "UrbanRural (name)"
-EASTING = "Easting"
-NORTHING = "Northing"
-LOW_AGE = "StatutoryLowAge"
-HIGH_AGE = "StatutoryHighAge"
-
-# The columns that tell a GIAS header from any other.
-SIGNATURE = (URN, NAME, STATUS)
-# Without these the extract cannot become a schools list.
-REQUIRED = (URN, NAME, STATUS, PHASE, TYPE, GROUP, LA)
-# Read when present; a missing one leaves its hub column blank.
-OPTIONAL = (
-    DISTRICT,
-    POSTCODE,
-    PUPILS,
-    FSM,
-    SEN_STAT,
-    SEN_NO_STAT,
-    URBAN_RURAL,
-    EASTING,
-    NORTHING,
-    LOW_AGE,
-    HIGH_AGE,
-)
-
-HUB_COLUMNS = (
-    "urn",
-    "name",
-    "phase",
-    "local_authority",
-    "district",
-    "postcode",
-    "latitude",
-    "longitude",
-    "pupils",
-    "fsm_percent",
-    "send_percent",
-    "imd_decile",
-    "rural",
-    "state_funded",
-)
-
 # Values are compared lower-cased, trimmed, with single spaces and straight apostrophes.
 OPEN_STATUSES = ("open", "open, but proposed to close")
-INDEPENDENT_GROUP = "independent schools"
-NON_SCHOOL_GROUPS = ("universities", "welsh schools", "online provider")
-NON_SCHOOL_TYPES = (
-    "higher education institutions",
-    "welsh establishment",
-    "online provider",
-    "miscellaneous",
-    "offshore schools",
-    "british schools overseas",
-    "service children's education",
-    "secure units",
-    "institution funded by other government department",
-)
 # UrbanRural values that say nothing about the place.
 URBAN_RURAL_UNKNOWN = ("not applicable", "unknown", "not recorded")
 
@@ -105,28 +73,6 @@ URBAN_RURAL_UNKNOWN = ("not applicable", "unknown", "not recorded")
 _GRID_MAX_EASTING = 700_000
 _GRID_MAX_NORTHING = 1_300_000
 
-_WHITESPACE = " \t\r\n\u00a0"
-
-
-def _key(name: str) -> str:
-    """A header name as compared: no byte-order mark, trimmed, single-spaced, case-folded."""
-    name = name.lstrip("\ufeff").removeprefix("\u00ef\u00bb\u00bf")  # BOM as UTF-8 or as cp1252
-    return re.sub(r"[\s_-]+", " ", name.strip(_WHITESPACE + "\ufeff")).casefold()
-
-
-def _index(header: Sequence[str]) -> dict[str, int]:
-    """Map each compared header name to its first column number."""
-    found: dict[str, int] = {}
-    for i, name in enumerate(header):
-        found.setdefault(_key(str(name)), i)
-    return found
-
-
-def is_gias_header(header: Sequence[str]) -> bool:
-    """True when the header has GIAS's own column names (URN, EstablishmentName, status)."""
-    names = _index(header)
-    return all(_key(n) in names for n in SIGNATURE)
-
 
 @cache
 def _bng_to_wgs84() -> Transformer:
@@ -134,7 +80,11 @@ def _bng_to_wgs84() -> Transformer:
 
 
 def gias_to_hub_shape(
-    con: Connection, raw_table: str, header: Sequence[str], target_table: str
+    con: Connection,
+    raw_table: str,
+    header: Sequence[str],
+    target_table: str,
+    lsoa_deciles: str | None = None,
 ) -> list[Problem]:
     """Write temp table `target_table` (line + the hub's schools columns) from a GIAS extract.
 
@@ -142,9 +92,13 @@ def gias_to_hub_shape(
     the header of `ci`. Only open establishments that are schools are written; every row left
     out is counted in a warning. Returns the problems (errors when the extract lacks a column
     it needs, in which case no table is created).
+
+    Each school's `imd_decile` is its `LSOA (code)` looked up in `lsoa_deciles`, a table of
+    `(lsoa_code, imd_decile)`; None (the default) looks it up in the English Indices of
+    Deprivation 2019 that come with the hub (`ingest.deprivation`).
     """
-    names = _index(header)
-    missing = [n for n in REQUIRED if _key(n) not in names]
+    names = column_index(header)
+    missing = [n for n in REQUIRED if column_key(n) not in names]
     if missing:
         return [
             Problem(
@@ -163,19 +117,39 @@ def gias_to_hub_shape(
 
     stage = f"{target_table}__gias_stage"
     coords = f"{target_table}__gias_coords"
+    shipped = f"{target_table}__gias_deciles"
+    problems: list[Problem] = []
     try:
-        _create_stage(con, raw_table, len(header), names, stage)
-        problems = _left_out_problems(con, stage)
-        problems += _value_problems(con, stage)
+        deciles = lsoa_deciles
+        if deciles is None:
+            deciles = _shipped_deciles(con, shipped)
+            if deciles is None:
+                problems.append(NO_LOOKUP)
+        _create_stage(con, raw_table, len(header), names, stage, deciles)
+        problems = left_out_problems(con, stage) + problems
+        problems += type_problems(con, stage)
+        problems += value_problems(con, stage)
+        if deciles is not None:
+            problems += decile_problems(con, stage, has_lsoa=column_key(LSOA) in names)
         _create_target(con, stage, coords, target_table)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {stage}")  # safe: derived from the caller's name
+        con.execute(f"DROP TABLE IF EXISTS {shipped}")  # safe: derived from the caller's name
     return problems
+
+
+def _shipped_deciles(con: Connection, table: str) -> str | None:
+    """`table`, made from the IMD 2019 deciles the package ships; None when they are missing."""
+    try:
+        register_lsoa_deciles(con, table)
+    except FileNotFoundError:
+        return None
+    return table
 
 
 def _cell(names: dict[str, int], gias_name: str) -> str:
     """SQL for one GIAS column's trimmed text (NULL when blank or when the column is absent)."""
-    i = names.get(_key(gias_name))
+    i = names.get(column_key(gias_name))
     if i is None:
         return "CAST(NULL AS VARCHAR)"
     return f"nullif(trim(c{i}, $ws), '')"  # safe: generated column name
@@ -200,14 +174,27 @@ def _plain(expr: str) -> str:
 
 
 def _create_stage(
-    con: Connection, raw_table: str, width: int, names: dict[str, int], stage: str
+    con: Connection,
+    raw_table: str,
+    width: int,
+    names: dict[str, int],
+    stage: str,
+    deciles: str | None,
 ) -> None:
     """One row per non-empty raw row: the GIAS values, what they map to, and whether kept."""
     c = {n: _cell(names, n) for n in REQUIRED + OPTIONAL}
     everything = ", ".join(f"c{i}" for i in range(width)) or "''"
+    # A school's decile is its LSOA's; no code, or one the lookup lacks, leaves it empty.
+    decile, by_lsoa = "CAST(NULL AS INTEGER)", ""
+    if deciles is not None:
+        decile = "d.imd_decile"
+        by_lsoa = f"LEFT JOIN {deciles} d ON d.lsoa_code = upper(m.lsoa_code)"
     sql = f"""
         CREATE TEMP TABLE {stage} AS
-        WITH src AS (
+        WITH types AS (
+            SELECT unnest($type_keys) AS type_k, unnest($fundings) AS funding,
+                   unnest($fixed_phases) AS fixed_phase
+        ), src AS (
             SELECT
                 row_number() OVER (ORDER BY line) AS rid,
                 line,
@@ -228,7 +215,8 @@ def _create_stage(
                 {c[EASTING]} AS easting_text,
                 {c[NORTHING]} AS northing_text,
                 {c[LOW_AGE]} AS low_age_text,
-                {c[HIGH_AGE]} AS high_age_text
+                {c[HIGH_AGE]} AS high_age_text,
+                {c[LSOA]} AS lsoa_code
             FROM {raw_table}
             WHERE trim(concat({everything}), $ws) <> ''
         ), folded AS (
@@ -250,199 +238,57 @@ def _create_stage(
             FROM src
         ), mapped AS (
             SELECT
-                *,
-                coalesce(list_contains($open_statuses, status_k), false) AS is_open,
-                coalesce(
-                    list_contains($non_school_groups, group_k)
-                    OR list_contains($non_school_types, type_k),
-                    false
-                ) AS non_school,
+                f.*,
+                t.funding,
+                coalesce(list_contains($open_statuses, f.status_k), false) AS is_open,
+                coalesce(t.funding = 'not a school', false) AS non_school,
                 CASE
-                    WHEN list_contains($non_school_groups, group_k)
-                        OR list_contains($non_school_types, type_k) THEN NULL
-                    WHEN type_k LIKE '%special%' THEN 'special'
-                    WHEN type_k = 'pupil referral unit'
-                        OR type_k LIKE '%alternative provision%' THEN 'alternative_provision'
-                    WHEN type_k IN ('further education', 'sixth form centres')
-                        OR type_k LIKE '%16-19%' OR type_k LIKE '%16 to 19%' THEN 'post16'
-                    WHEN type_k = 'local authority nursery school' THEN 'nursery'
-                    WHEN phase_k = 'nursery' THEN 'nursery'
-                    WHEN phase_k = 'primary' THEN 'primary'
-                    WHEN phase_k IN ('middle deemed primary', 'middle deemed secondary')
+                    WHEN t.funding = 'not a school' THEN NULL
+                    WHEN t.fixed_phase IS NOT NULL THEN t.fixed_phase
+                    WHEN f.phase_k = 'nursery' THEN 'nursery'
+                    WHEN f.phase_k = 'primary' THEN 'primary'
+                    WHEN f.phase_k IN ('middle deemed primary', 'middle deemed secondary')
                         THEN 'middle'
-                    WHEN phase_k = 'secondary' THEN 'secondary'
-                    WHEN phase_k IN ('all-through', 'all through') THEN 'all_through'
-                    WHEN phase_k IN ('16 plus', '16+') THEN 'post16'
-                    WHEN high_age <= 11 THEN 'primary'
-                    WHEN low_age >= 16 THEN 'post16'
-                    WHEN low_age >= 11 THEN 'secondary'
-                    WHEN low_age IS NOT NULL AND high_age IS NOT NULL THEN 'all_through'
+                    WHEN f.phase_k = 'secondary' THEN 'secondary'
+                    WHEN f.phase_k IN ('all-through', 'all through') THEN 'all_through'
+                    WHEN f.phase_k IN ('16 plus', '16+') THEN 'post16'
+                    WHEN f.high_age <= 11 THEN 'primary'
+                    WHEN f.low_age >= 16 THEN 'post16'
+                    WHEN f.low_age >= 11 THEN 'secondary'
+                    WHEN f.low_age IS NOT NULL AND f.high_age IS NOT NULL THEN 'all_through'
                 END AS phase,
                 CASE
-                    WHEN pupils_n > 0 AND sen_stat_n IS NOT NULL AND sen_no_stat_n IS NOT NULL
-                        THEN round(100 * (sen_stat_n + sen_no_stat_n) / pupils_n, 1)
+                    WHEN f.pupils_n > 0 AND f.sen_stat_n IS NOT NULL
+                        AND f.sen_no_stat_n IS NOT NULL
+                        THEN round(100 * (f.sen_stat_n + f.sen_no_stat_n) / f.pupils_n, 1)
                 END AS send_n
-            FROM folded
+            FROM folded f LEFT JOIN types t ON t.type_k = f.type_k
         )
         SELECT
-            *,
-            is_open AND phase IS NOT NULL AS keep,
-            CASE WHEN group_k = $independent THEN 'no' ELSE 'yes' END AS state_funded,
+            m.*,
+            m.is_open AND m.phase IS NOT NULL AS keep,
+            -- A type not in the table is never counted as state-funded (a warning says so).
+            CASE WHEN m.funding = 'state-funded' THEN 'yes' ELSE 'no' END AS state_funded,
             CASE
-                WHEN urban_rural IS NULL OR list_contains($urban_rural_unknown, urban_rural_k)
-                    THEN NULL
-                WHEN urban_rural_k LIKE '%rural%' THEN 'yes'
+                WHEN m.urban_rural IS NULL
+                    OR list_contains($urban_rural_unknown, m.urban_rural_k) THEN NULL
+                WHEN m.urban_rural_k LIKE '%rural%' THEN 'yes'
                 ELSE 'no'
-            END AS rural
-        FROM mapped
+            END AS rural,
+            {decile} AS imd_decile
+        FROM mapped m {by_lsoa}
     """  # noqa: S608 - identifiers from the caller or generated; values are parameters
     con.execute(
         sql,
         {
-            "ws": _WHITESPACE,
-            "independent": INDEPENDENT_GROUP,
+            "ws": WHITESPACE,
             "open_statuses": list(OPEN_STATUSES),
-            "non_school_groups": list(NON_SCHOOL_GROUPS),
-            "non_school_types": list(NON_SCHOOL_TYPES),
+            "type_keys": [type_key(t.name) for t in ESTABLISHMENT_TYPES],
+            "fundings": [t.funding for t in ESTABLISHMENT_TYPES],
+            "fixed_phases": [t.phase for t in ESTABLISHMENT_TYPES],
             "urban_rural_unknown": list(URBAN_RURAL_UNKNOWN),
         },
     )
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _left_out_problems(con: Connection, stage: str) -> list[Problem]:
-    """One warning per reason a row was left out, saying how many."""
-    problems: list[Problem] = []
-    row = con.execute(
-        f"SELECT count(*) FROM {stage} WHERE NOT is_open AND status IS NOT NULL"  # noqa: S608
-    ).fetchone()
-    closed = int(row[0]) if row else 0
-    if closed:
-        what = (
-            "establishment that is closed or not yet open was"
-            if closed == 1
-            else "establishments that are closed or not yet open were"
-        )
-        problems.append(
-            Problem(
-                severity="warning",
-                line=None,
-                column=STATUS,
-                value=None,
-                message=f"{closed} {what} left out.",
-            )
-        )
-
-    for (line,) in con.execute(
-        f"SELECT line FROM {stage} WHERE status IS NULL ORDER BY line"  # noqa: S608
-    ).fetchall():
-        problems.append(
-            Problem(
-                severity="warning",
-                line=line,
-                column=STATUS,
-                value=None,
-                message=(
-                    "This row has no establishment status, so it is not known to be open; it "
-                    "was left out. Check the row in Get Information about Schools."
-                ),
-            )
-        )
-
-    by_type = con.execute(
-        f"""
-        SELECT coalesce(min(est_type), min(est_group), 'no type given') AS shown, count(*) AS n
-        FROM {stage} WHERE is_open AND non_school
-        GROUP BY coalesce(type_k, group_k) ORDER BY n DESC, shown
-        """  # noqa: S608 - generated table name
-    ).fetchall()
-    if by_type:
-        total = sum(int(n) for _, n in by_type)
-        detail = ", ".join(f"{shown} ({n})" for shown, n in by_type)
-        what = _plural(
-            total,
-            "establishment that is not a school was",
-            "establishments that are not schools were",
-        )
-        problems.append(
-            Problem(
-                severity="warning",
-                line=None,
-                column=TYPE,
-                value=None,
-                message=(
-                    f"{what} left out: {detail}. They are not counted among the schools of the "
-                    "hub's area."
-                ),
-            )
-        )
-
-    for line, name, phase, est_type in con.execute(
-        f"""
-        SELECT line, name, gias_phase, est_type FROM {stage}
-        WHERE is_open AND NOT non_school AND phase IS NULL ORDER BY line
-        """  # noqa: S608 - generated table name
-    ).fetchall():
-        problems.append(
-            Problem(
-                severity="warning",
-                line=line,
-                column=PHASE,
-                value=phase,
-                message=(
-                    f"{name or 'This establishment'} was left out: its phase could not be "
-                    f"worked out from its phase of education, its type ({est_type or 'blank'}) "
-                    "or its age range. Add it to a hub-shape schools file by hand if it belongs "
-                    f"in the schools list (phase one of: {', '.join(PHASES)})."
-                ),
-            )
-        )
-    return problems
-
-
-def _value_problems(con: Connection, stage: str) -> list[Problem]:
-    """Warnings about values of kept rows that are recorded as not known."""
-    problems: list[Problem] = []
-    row = con.execute(
-        f"""
-        SELECT count(*), array_to_string(list_sort(list_distinct(list(fsm_text)))[1:5], ', ')
-        FROM {stage} WHERE keep AND fsm_text IS NOT NULL AND fsm_n IS NULL
-        """  # noqa: S608 - generated table name
-    ).fetchone()
-    if row and row[0]:
-        n, values = int(row[0]), row[1]
-        problems.append(
-            Problem(
-                severity="warning",
-                line=None,
-                column=FSM,
-                value=None,
-                message=(
-                    f"{_plural(n, 'school has', 'schools have')} a free school meals percentage "
-                    f"that is not a number ({values}: GIAS writes SUPP where the figure is "
-                    "suppressed). It is recorded as not known."
-                ),
-            )
-        )
-    for line, send in con.execute(
-        f"SELECT line, send_n FROM {stage} WHERE keep AND send_n > 100 ORDER BY line"  # noqa: S608
-    ).fetchall():
-        problems.append(
-            Problem(
-                severity="warning",
-                line=line,
-                column=SEN_STAT,
-                value=f"{send}",
-                message=(
-                    "SENStat plus SENNoStat is more than NumberOfPupils, so the SEND percentage "
-                    "would be over 100. It is recorded as not known."
-                ),
-            )
-        )
-    return problems
 
 
 def _coordinates(con: Connection, stage: str) -> pa.Table:
@@ -491,7 +337,7 @@ def _create_target(con: Connection, stage: str, coords: str, target_table: str) 
                 s.pupils_text AS pupils,
                 {_plain("s.fsm_n")} AS fsm_percent,
                 CASE WHEN s.send_n <= 100 THEN {_plain("s.send_n")} END AS send_percent,
-                CAST(NULL AS VARCHAR) AS imd_decile,
+                CAST(s.imd_decile AS VARCHAR) AS imd_decile,
                 s.rural,
                 s.state_funded
             FROM {stage} s LEFT JOIN {coords} g ON g.rid = s.rid

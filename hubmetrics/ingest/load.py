@@ -324,7 +324,16 @@ def _prepare(
     if staged.shape == "gias":
         # An extract is read whole, outside the transaction, then mapped to the hub's shape.
         try:
-            raw = read_raw(cur, readable, text_bytes, header, table, record_lines=record_lines)
+            # A row of an extract short of cells is refused, not read with blanks.
+            raw = read_raw(
+                cur,
+                readable,
+                text_bytes,
+                header,
+                table,
+                record_lines=record_lines,
+                pad_short_rows=False,
+            )
         except UnreadableFile as exc:
             result.errors.append(exc.problem)
             return None

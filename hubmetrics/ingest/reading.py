@@ -43,6 +43,17 @@ _STRUCTURAL_MESSAGES = {
     ),
     "INVALID ENCODING": "This line has characters that are not valid text.",
 }
+# What to do about a row of the wrong width; its message names both counts.
+_WIDTH_ADVICE = {
+    "TOO MANY COLUMNS": (
+        "A value probably contains a comma: put that value in double quotes, or remove the "
+        "extra cells."
+    ),
+    "MISSING COLUMNS": (
+        "A cell was lost, perhaps when the file was edited: download the file again and "
+        "upload it unedited."
+    ),
+}
 
 
 class NeedsSingleThread(Exception):
@@ -193,6 +204,7 @@ def read_raw(
     into: tuple[str, int] | None = None,
     parallel: bool = True,
     record_lines: Sequence[int] | None = None,
+    pad_short_rows: bool = True,
 ) -> RawFile:
     """Read `source` (UTF-8) through `query` (a SELECT over `{source}`, the file's cells) into
     temp table `{table}_read`, or with `into` = (row table, batch id) straight into that table,
@@ -210,6 +222,9 @@ def read_raw(
 
     `record_lines`, for the CSV text of a workbook's sheet, is the sheet row of each record
     after the header: every line is then named by the sheet's own row.
+
+    A row with more cells than the header is a problem naming both counts; one with fewer is
+    read with its missing cells blank, or with `pad_short_rows=False` is a problem too.
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     rejects, scans = f"{table}_rejects", f"{table}_scans"
@@ -221,7 +236,7 @@ def read_raw(
     layout = _Layout(text_bytes)
     layout.start()
     try:
-        _read_csv(con, source, table, columns, query, params, parallel, into)
+        _read_csv(con, source, table, columns, query, params, parallel, into, pad_short_rows)
     except duckdb.Error as exc:
         layout.join()
         if into is not None and parallel:
@@ -234,7 +249,7 @@ def read_raw(
         con.execute(f"DROP TABLE IF EXISTS {rejects}")  # safe: generated name
         con.execute(f"DROP TABLE IF EXISTS {scans}")  # safe: generated name
         try:
-            _read_csv(con, source, table, columns, query, params, False, None)
+            _read_csv(con, source, table, columns, query, params, False, None, pad_short_rows)
         except duckdb.Error as exc2:
             raise _unreadable(text_bytes, exc2, record_lines) from None
     if into is None:
@@ -259,20 +274,22 @@ def read_raw(
     sheet_row = dict(zip(starts, record_lines, strict=False)) if record_lines and starts else {}
     problems: list[Problem] = []
     reject_lines: list[int] = []
+    said: set[tuple[int, str]] = set()
     for byte_position, error_type, csv_line in reject_rows:
-        line = text_bytes.count(b"\n", 0, int(byte_position or 0)) + 1
+        position = int(byte_position or 0)
+        if error_type == "MISSING COLUMNS":  # DuckDB names the byte just after a short row
+            position = max(position - 1, 0)
+        line = text_bytes.count(b"\n", 0, position) + 1
         at = bisect.bisect_right(starts, line) - 1
         line = starts[at] if at >= 0 else line
         line = sheet_row.get(line, line)
         reject_lines.append(line)
-        problems.append(
-            Problem(
-                line,
-                None,
-                (csv_line or "").strip("\r\n")[:200],
-                _STRUCTURAL_MESSAGES.get(error_type, f"This line cannot be read ({error_type})."),
-            )
-        )
+        if (line, error_type) in said:  # DuckDB rejects a long row once for each extra cell
+            continue
+        said.add((line, error_type))
+        shown = (csv_line or "").strip("\r\n")
+        message, rule = _reject_message(error_type, shown, len(header))
+        problems.append(Problem(line, None, shown[:200], message, rule=rule))
 
     row = con.execute(
         f"SELECT count(*), min(rid) FROM {table}_rows"  # safe: generated
@@ -301,6 +318,28 @@ def read_raw(
     return RawFile(table=table, header=header, encoding="", rows=rows, problems=problems)
 
 
+def _reject_message(error_type: str, text: str, headings: int) -> tuple[str, str | None]:
+    """(message, rule) for a line DuckDB rejected: a row of the wrong width names its own
+    count of cells and the headings' ("This line has 141 cells; the headings have 140")."""
+    advice = _WIDTH_ADVICE.get(error_type)
+    if advice is None:
+        said = _STRUCTURAL_MESSAGES.get(error_type, f"This line cannot be read ({error_type}).")
+        return said, None
+    more = "more" if error_type == "TOO MANY COLUMNS" else "fewer"
+    rule = f"This line has {more} cells than the header has columns. {advice}"
+    try:
+        cells = len(next(csv.reader(io.StringIO(text, newline="")), []))
+    except csv.Error:
+        cells = 0
+    if not cells or (cells > headings) != (more == "more"):
+        return rule, None
+    return (
+        f"This line has {cells} cells; the headings have {headings}: {more} cells than the "
+        f"header has columns. {advice}",
+        rule,
+    )
+
+
 def _read_csv(
     con: Connection,
     source: Path,
@@ -310,13 +349,15 @@ def _read_csv(
     params: Sequence[object],
     parallel: bool,
     into: tuple[str, int] | None,
+    pad_short_rows: bool = True,
 ) -> None:
     target = (
         f"CREATE TEMP TABLE {table}_read AS" if into is None else f"INSERT INTO {into[0]} BY NAME"
     )
     cells = (
         f"read_csv(?, header = true, columns = {{{columns}}}, delim = ',', quote = '\"', "
-        "escape = '\"', null_padding = true, auto_detect = false, ignore_errors = true, "
+        f"escape = '\"', null_padding = {'true' if pad_short_rows else 'false'}, "
+        "auto_detect = false, ignore_errors = true, "
         f"store_rejects = true, rejects_table = '{table}_rejects', "
         f"rejects_scan = '{table}_scans', max_line_size = {MAX_LINE_BYTES}, "
         f"parallel = {'true' if parallel else 'false'})"
@@ -559,7 +600,7 @@ def _number_lines_exactly(
         )
     con.execute(
         f"""
-        CREATE TEMP TABLE {table}_lines AS
+        CREATE TEMP TABLE {table}_line_numbers AS
         SELECT r.rid, coalesce(s.line, -1) AS line
         FROM (SELECT rid, row_number() OVER (ORDER BY rid) AS k FROM {table}_rows) r
         LEFT JOIN (SELECT generate_subscripts(starts, 1) AS k, unnest(starts) AS line
@@ -570,7 +611,7 @@ def _number_lines_exactly(
     )
     con.execute(
         f"CREATE TEMP VIEW {table} AS SELECT l.line, r.* EXCLUDE (rid) FROM {table}_rows r "  # safe: generated
-        f"JOIN {table}_lines l ON l.rid = r.rid"
+        f"JOIN {table}_line_numbers l ON l.rid = r.rid"
     )
 
 
