@@ -52,6 +52,10 @@ for by, title in (("local_authority", "Local authority"), ("district", "District
     if any(r[title] == reach.NOT_AT_A_SCHOOL for r in areas.rows):
         st.caption(reach.NOT_AT_A_SCHOOL_NOTE)
 
+st.subheader("By deprivation (IMD decile of the school)")
+st.markdown(reach.DECILE_INTRO)
+reach_view.deciles(view.year, view.filters)
+
 st.subheader("Schools reached")
 schools = cached.school_reach(view.year, view.filters)
 left, right = st.columns([3, 1])

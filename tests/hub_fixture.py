@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hubmetrics import store
@@ -39,6 +40,30 @@ ACTIVITIES_CSV = (
 def load_text(con: store.Connection, kind: str, text: str | bytes, **kwargs: object) -> LoadResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return load_file(con, kind, data, file_name=f"{kind}.csv", **kwargs)  # type: ignore[arg-type]
+
+
+def load_synthetic_lists(
+    con: store.Connection, partners: Sequence[str], schools: Mapping[int, tuple[str, int]]
+) -> None:
+    """Community partners of those IDs, and state-funded primaries (urn: local authority and
+    IMD decile), all alike but for those: for generated hubs."""
+    load_text(
+        con,
+        "partners",
+        "partner_id,name,partner_type,website\n"
+        + "".join(f"{p},{p.title()} (synthetic),community,\n" for p in partners),
+    )
+    load_text(
+        con,
+        "schools",
+        "urn,name,phase,local_authority,district,postcode,latitude,longitude,pupils,"
+        "fsm_percent,send_percent,imd_decile,rural,state_funded\n"
+        + "".join(
+            f"{urn},School {urn} (synthetic),primary,{la},Somewhere,NN1 1AA,52.3,-0.8,300,"
+            f"20.0,10.0,{decile},no,yes\n"
+            for urn, (la, decile) in schools.items()
+        ),
+    )
 
 
 def snapshot(con: store.Connection) -> dict[str, list[tuple[object, ...]]]:

@@ -19,7 +19,7 @@ from hubmetrics.disclosure.visibility import figure_in_view, hidden_in
 from hubmetrics.metrics import Filters, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by
 from hubmetrics.people.access import Person
-from tests.hub_fixture import ACTIVITIES_HEADER, load_text
+from tests.hub_fixture import ACTIVITIES_HEADER, load_synthetic_lists, load_text
 
 YEAR = "2025/26"
 THRESHOLD = 4
@@ -41,23 +41,7 @@ VIEWER = Person("viewer@example.org", "viewer")
 def _generated_hub(con: store.Connection, seed: int) -> list[dict[str, object]]:
     """A synthetic hub of 160 activity rows, many of them small; the rows, as loaded."""
     rng = random.Random(seed)
-    load_text(
-        con,
-        "partners",
-        "partner_id,name,partner_type,website\n"
-        + "".join(f"{p},{p.title()} (synthetic),community,\n" for p in PARTNERS),
-    )
-    load_text(
-        con,
-        "schools",
-        "urn,name,phase,local_authority,district,postcode,latitude,longitude,pupils,"
-        "fsm_percent,send_percent,imd_decile,rural,state_funded\n"
-        + "".join(
-            f"{urn},School {urn} (synthetic),primary,{la},Somewhere,NN1 1AA,52.3,-0.8,300,"
-            "20.0,10.0,5,no,yes\n"
-            for urn, la in SCHOOLS.items()
-        ),
-    )
+    load_synthetic_lists(con, PARTNERS, {urn: (la, 5) for urn, la in SCHOOLS.items()})
     rows: list[dict[str, object]] = []
     lines = [ACTIVITIES_HEADER]
     for i in range(160):

@@ -28,9 +28,9 @@ SPEC_KEYS = (
     "participations cyp_participations early_years_participations school_age_participations "
     "adult_participations participations_by_age_band wcet_pupils instrumental_learners "
     "singing_participants ensemble_members advanced_participants creative_participants "
-    "cpd_participants new_participants partners_active state_schools schools_engaged "
-    "school_coverage cold_spot_schools fsm_share fsm_baseline fsm_representation send_share "
-    "send_baseline send_representation lac_participants global_majority_share "
+    "cpd_participants new_participants partners_active state_schools state_school_pupils "
+    "schools_engaged school_coverage cold_spot_schools fsm_share fsm_baseline fsm_representation "
+    "send_share send_baseline send_representation lac_participants global_majority_share "
     "global_majority_representation genre_count genre_evenness continuation_rate "
     "unique_participants unique_cyp unique_continuation_rate progression_funnel"
 ).split()

@@ -16,13 +16,18 @@ import streamlit as st
 from hubmetrics.app import cached, figures
 from hubmetrics.app import format as fmt
 from hubmetrics.app.children import children_beside
+from hubmetrics.app.state import connection
 from hubmetrics.app.tables import COUNT, PERCENT, RATIO, show_table
 from hubmetrics.app.theme import kept
 from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS
+from hubmetrics.disclosure.by_decile import Piece, decile_guard, decile_pieces, hide_deciles
 from hubmetrics.disclosure.differencing import View
+from hubmetrics.disclosure.suppression import SUPPRESSED
+from hubmetrics.disclosure.visibility import known_partner
 from hubmetrics.metrics import METRICS, Filters, MetricValue
 from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics import reach_tables as reach
+from hubmetrics.metrics.deprivation import DecileReach, reach_by_decile
 from hubmetrics.metrics.reach import SchoolReach
 from hubmetrics.metrics.reach_tables import Table
 from hubmetrics.plots import reach as plots
@@ -47,6 +52,10 @@ FORMATS = {
     "SEND representation": RATIO,
     "Global majority share": PERCENT,
     "Looked-after": COUNT,
+    "Share of participations": PERCENT,
+    "Schools engaged": COUNT,
+    "State-funded schools": COUNT,
+    "Share of the area's pupils": PERCENT,
 }
 
 
@@ -219,6 +228,64 @@ def schools_table(year: str, filters: Filters) -> None:
         counts=reach.school_counts(with_children),
         at_most=reach_lib.SCHOOL_MAP_LIMIT,
     )
+
+
+def deciles(year: str, filters: Filters) -> None:
+    """Reach by IMD decile: for whoever sees the figures in full under any filters; for
+    anyone else for the whole hub only, with what the deciles would give away hidden
+    (disclosure/by_decile.py). The download holds what any viewer may see."""
+    found = cached.read_one_state(_by_decile, year, filters)
+    table = reach.by_decile(found)
+    counts = {d.decile: d.participations for d in found}
+    whole_hub = filters.is_empty
+    if figures.in_full(filters.partner_id):
+        shown = [dict(r) for r in table.rows]
+    elif whole_hub:
+        shown = _deciles_hidden(table, counts, year, known_partner(figures.person()))
+    else:
+        st.caption(reach.DECILE_WHOLE_HUB_ONLY)
+        return
+    every_hidden = {d: SUPPRESSED if n else 0 for d, n in counts.items()}
+    shared = (
+        _deciles_hidden(table, counts, year, None)
+        if whole_hub
+        else reach.decile_rows_shown(table, every_hidden)
+    )
+    show_table(
+        shown,
+        key="imd_decile_table",
+        file_name="reach-by-imd-decile.csv",
+        shared=shared,
+        column_config={c: f for c, f in FORMATS.items() if c in reach.DECILE_COLUMNS},
+    )
+    if all(r["Participations"] in (0, SUPPRESSED) for r in shown) and any(
+        r["Participations"] == SUPPRESSED for r in shown
+    ):
+        st.caption(reach.DECILE_ALL_HIDDEN)
+    st.caption(reach.DECILE_NOTE)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+@cached.one_state
+def _by_decile(key: tuple[str, int], year: str, filters: Filters) -> list[DecileReach]:
+    return reach_by_decile(connection(), year, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+@cached.one_state
+def _decile_pieces(key: tuple[str, int], year: str) -> list[Piece]:
+    with connection().cursor() as cur:
+        return decile_pieces(cur, year)
+
+
+def _deciles_hidden(
+    table: Table, counts: dict[int | None, int], year: str, partner: str | None
+) -> list[dict[str, object]]:
+    """The whole hub's decile table as a reader who knows `partner`'s figures may see it."""
+    guard = decile_guard(
+        cached.read_one_state(_decile_pieces, year), cached.protection(year, partner)
+    )
+    return reach.decile_rows_shown(table, hide_deciles(counts, guard, figures.threshold()))
 
 
 def shown_metric(key: str, values: dict[str, MetricValue], filters: Filters) -> str:

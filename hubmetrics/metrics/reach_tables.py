@@ -1,6 +1,6 @@
 """Reach as tables for people: participations by age band, the hard-to-reach groups against
-the area, each area's figures, the schools on the map, the schools' coverage and cold spots,
-each partner's contribution, and the sentences beside them.
+the area, each area's figures, reach by IMD decile, the schools on the map, the schools'
+coverage and cold spots, each partner's contribution, and the sentences beside them.
 
 Each table says which of its columns count children and which ratios are made from them,
 so that whoever shows or shares it can hide small numbers (hubmetrics.disclosure).
@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 from hubmetrics.contract import AGE_BAND_LABELS, AGE_BANDS, PHASE_LABELS
 from hubmetrics.metrics import reach as reach_lib
 from hubmetrics.metrics.compute import MetricValue
+from hubmetrics.metrics.deprivation import DecileReach
 from hubmetrics.metrics.reach import DistrictReach, PartnerContribution, SchoolReach
 
 # The hard-to-reach groups set against the area: (name, share, area baseline, representation).
@@ -218,6 +219,86 @@ def _area_row(name: str, values: Mapping[str, MetricValue], title: str) -> dict[
         "Global majority share": percent(values["global_majority_share"].value),
         "Looked-after": values["lac_participants"].value,
     }
+
+
+# --- Reach by IMD decile of the school ---------------------------------------------------
+
+DECILE = "IMD decile"
+NO_DECILE = "No decile"
+DECILE_COLUMNS = (
+    "Participations",
+    "Share of participations",
+    "Schools engaged",
+    "State-funded schools",
+    "Share of the area's pupils",
+)
+DECILE_INTRO = (
+    "Participations and state-funded schools engaged by the IMD decile of the school where "
+    "the activity took place (English Indices of Deprivation 2019: **1 is the most deprived "
+    "tenth** of England's neighbourhoods, 10 the least), set against each decile's share of "
+    "the pupils of the area's state-funded schools. Parity is a decile's share of "
+    "participations equal to its share of the pupils."
+)
+DECILE_NOTE = (
+    f"“{NO_DECILE}”: activities at no listed school (a venue's postcode district has no "
+    "decile), and schools whose neighbourhood has none (outside England, or not recorded)."
+)
+DECILE_WHOLE_HUB_ONLY = (
+    "Reach by IMD decile is shown for the whole hub only: choose All for the partner, the "
+    "local authority and the age band to see it. (Split again by a filter, small numbers "
+    "could be worked out from it.)"
+)
+DECILE_ALL_HIDDEN = (
+    "In this year the deciles' participations could be matched to other figures by "
+    "subtraction, so they are hidden ([c]); the schools and pupils are shown."
+)
+
+
+def decile_label(decile: int | None) -> str:
+    """`1 (most deprived)` … `10 (least deprived)`, or `No decile`."""
+    if decile is None:
+        return NO_DECILE
+    return {1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
+
+
+def by_decile(deciles: Sequence[DecileReach]) -> Table:
+    """A row for each decile 1–10 and one for no decile where it has anything: its
+    participations and their share of all, its state-funded schools engaged and in all, and
+    its share of the state-funded schools' pupils."""
+    participations = sum(d.participations for d in deciles)
+    pupils = sum(d.pupils for d in deciles)
+    rows = [
+        {
+            DECILE: decile_label(d.decile),
+            "Participations": d.participations,
+            "Share of participations": percent(_part(d.participations, participations)),
+            "Schools engaged": d.schools_engaged,
+            "State-funded schools": d.state_schools,
+            "Share of the area's pupils": percent(_part(d.pupils, pupils)),
+        }
+        for d in deciles
+        if d.decile is not None or d.participations or d.state_schools
+    ]
+    return Table(rows, ["Participations"], {"Share of participations": ["Participations"]})
+
+
+def decile_rows_shown(table: Table, shown: Mapping[int | None, object]) -> list[dict[str, object]]:
+    """The decile table with each decile's participations as `shown` has them (a count or
+    `[c]`), and the share made from a hidden count hidden with it."""
+    by_label = {decile_label(d): d for d in shown}
+    out = []
+    for row in table.rows:
+        row = dict(row)
+        value = shown[by_label[str(row[DECILE])]]
+        row["Participations"] = value
+        if isinstance(value, str):
+            row["Share of participations"] = value
+        out.append(row)
+    return out
+
+
+def _part(n: int, whole: int) -> float | None:
+    return n / whole if whole else None
 
 
 # --- Schools: coverage and the cold spots -----------------------------------------------

@@ -281,6 +281,18 @@ _METRICS: tuple[MetricDef, ...] = (
         parts=(("state_schools", "count(DISTINCT urn)"),),
     ),
     MetricDef(
+        key="state_school_pupils",
+        label="Pupils in state-funded schools",
+        unit="count",
+        kind="count",
+        source="schools",
+        definition="Σ pupils over the state-funded schools in the current schools list (in the "
+        "local authority when filtered by one), where the number of pupils is known. Partner "
+        "and age-band filters do not change it. Reach by IMD decile sets each decile's share "
+        "of it against the decile's share of participations.",
+        parts=(("state_school_pupils", "sum(pupils)"),),
+    ),
+    MetricDef(
         key="schools_engaged",
         label="State-funded schools engaged",
         unit="count",
