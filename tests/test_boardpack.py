@@ -15,8 +15,10 @@ from hubmetrics import store
 from hubmetrics.cli import main
 from hubmetrics.disclosure.suppression import SUPPRESSED
 from hubmetrics.metrics import Filters, compute_metrics
+from hubmetrics.metrics.deprivation import reach_by_decile
 from hubmetrics.metrics.formatting import format_value
 from hubmetrics.metrics.goals import Goals, load_goals
+from hubmetrics.metrics.reach_tables import decile_label
 from hubmetrics.metrics.status import evaluate_goals
 from hubmetrics.reports.boardpack import HUB_NAME, STATUS_WORDS, write_board_pack
 
@@ -403,3 +405,52 @@ def test_cli_no_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 1
     assert "There is no database" in captured.err
     assert "Traceback" not in captured.err
+
+
+# --- reach by IMD decile -----------------------------------------------------------------------
+
+DECILE_LABELS = ["1 (most deprived)", *map(str, range(2, 10)), "10 (least deprived)", "No decile"]
+
+
+def decile_lines(text: str) -> dict[str, list[str]]:
+    """The rows of the pack's table by IMD decile, by their first cell."""
+    section = text[text.index("Reach by deprivation (IMD decile of the school)") :]
+    rows: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        row = cells(line)
+        if row and row[0] in DECILE_LABELS and row[0] not in rows:
+            rows[row[0]] = row
+    return rows
+
+
+def test_fixture_deciles_are_printed_and_hidden(small_pack: tuple[Path, str]) -> None:
+    """Deciles 2 (A1 28 and C1 2), 5 (R1 12), 9 (K1 3) and none (A2 40); pupils 420, 1200
+    and 210 of 1830. North's deciles 2 and 5 are pieces of North that no view shows (each is
+    one partner's kind of activity), so every decile with participations is hidden."""
+    _, text = small_pack
+    rows = decile_lines(text)
+    assert list(rows) == DECILE_LABELS
+    assert rows["2"] == ["2", SUPPRESSED, SUPPRESSED, "1", "1", "23.0%"]
+    assert rows["5"] == ["5", SUPPRESSED, SUPPRESSED, "1", "1", "65.6%"]
+    assert rows["9"] == ["9", SUPPRESSED, SUPPRESSED, "1", "1", "11.5%"]
+    assert rows["No decile"] == ["No decile", SUPPRESSED, SUPPRESSED, "0", "0", "0.0%"]
+    assert rows["1 (most deprived)"] == ["1 (most deprived)", "0", "0.0%", "0", "0", "0.0%"]
+
+
+def test_demo_pack_deciles_equal_the_engines(demo_path: Path, demo_pack: tuple[Path, str]) -> None:
+    _, text = demo_pack
+    con = store.connect_read_only(demo_path)
+    try:
+        found = {decile_label(d.decile): d for d in reach_by_decile(con, YEAR)}
+    finally:
+        con.close()
+    rows = decile_lines(text)
+    assert set(rows) == {label for label, d in found.items() if d.decile or d.participations}
+    shown = 0
+    for label, row in rows.items():
+        d = found[label]
+        assert row[3:5] == [f"{d.schools_engaged:,}", f"{d.state_schools:,}"]
+        if row[1] != SUPPRESSED:
+            assert row[1] == f"{d.participations:,}"
+            shown += 1
+    assert shown >= 8  # the demo's deciles are one group: a viewer may see them

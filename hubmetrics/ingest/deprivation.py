@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import re
 from pathlib import Path
 
 import duckdb
+from python_calamine import CalamineWorkbook
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -54,3 +57,74 @@ def register_lsoa_deciles(con: Connection, table: str, path: Path | None = None)
         code, decile, times = bad
         why = "appears more than once" if times > 1 else "is not an LSOA code with a decile 1–10"
         raise ValueError(f"{source.name}: the row {code!r}, {decile!r} {why}")
+
+
+# --- making the shipped file from MHCLG's own -----------------------------------------------
+
+# The headings of MHCLG's File 1 (sheet IMD2019), as they begin (File 7's CSV adds
+# "(where 1 is most deprived …)" to the rank and decile).
+CODE_HEADING = "LSOA code (2011)"
+RANK_HEADING = "Index of Multiple Deprivation (IMD) Rank"
+DECILE_HEADING = "Index of Multiple Deprivation (IMD) Decile"
+ENGLAND_LSOAS = 32_844
+
+
+def official_decile(rank: int) -> int:
+    """The decile of an IMD rank (1 most deprived): tenths of the 32,844 LSOAs, rank 1–3,284
+    decile 1 … 29,560–32,844 decile 10 (whole-number arithmetic: ceil(rank × 10 ÷ 32,844))."""
+    return (rank * 10 + ENGLAND_LSOAS - 1) // ENGLAND_LSOAS
+
+
+def write_lsoa_deciles(source: Path, out: Path = LSOA_DECILES_FILE) -> dict[int, int]:
+    """Write the two-column lookup (`lsoa_code,imd_decile`, by code, gzip) from MHCLG's
+    "File 1: index of multiple deprivation" workbook (sheet IMD2019) or File 7's CSV, as
+    downloaded. Every row's decile must be its rank's (`official_decile`); a file that is
+    not this table is refused with a ValueError naming what is wrong. Returns the number of
+    LSOAs in each decile."""
+    rows = _sheet_rows(source)
+    heading = [str(h).strip() for h in rows[0]]
+    at = {
+        name: _column(heading, name, source)
+        for name in (CODE_HEADING, RANK_HEADING, DECILE_HEADING)
+    }
+    found: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        code = str(row[at[CODE_HEADING]]).strip()
+        rank, decile = _whole(row[at[RANK_HEADING]]), _whole(row[at[DECILE_HEADING]])
+        if not re.fullmatch(r"E01\d{6}", code) or rank is None or decile is None:
+            raise ValueError(f"{source.name}, row {number}: not an LSOA with a rank and decile")
+        if decile != official_decile(rank):
+            raise ValueError(f"{source.name}, row {number}: decile {decile} is not rank {rank}'s")
+        if code in found:
+            raise ValueError(f"{source.name}, row {number}: {code} appears twice")
+        found[code] = decile
+    text = "lsoa_code,imd_decile\n" + "".join(f"{c},{d}\n" for c, d in sorted(found.items()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(gzip.compress(text.encode(), mtime=0))  # the same bytes every time
+    counts = dict.fromkeys(range(1, 11), 0)
+    for d in found.values():
+        counts[d] += 1
+    return counts
+
+
+def _sheet_rows(source: Path) -> list[list[object]]:
+    if source.suffix.lower() == ".csv":
+        with source.open(newline="", encoding="utf-8-sig") as handle:
+            return [list(r) for r in csv.reader(handle)]
+    book = CalamineWorkbook.from_path(str(source))
+    return [list(r) for r in book.get_sheet_by_name("IMD2019").to_python()]
+
+
+def _column(heading: list[str], name: str, source: Path) -> int:
+    for i, h in enumerate(heading):
+        if h.lower().startswith(name.lower()):
+            return i
+    raise ValueError(f"{source.name} has no column '{name}': is it IoD2019 File 1?")
+
+
+def _whole(value: object) -> int | None:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number >= 1 else None

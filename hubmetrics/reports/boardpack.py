@@ -1,7 +1,7 @@
 """The trustees' board pack: an A4 PDF of goals, reach, schools and returns, small counts hidden.
 
 The public interface; the figures (pack_figures), the look (pack_layout) and the pages
-(pack_goals, pack_schools) are the machinery behind it.
+(pack_goals, pack_deprivation, pack_schools) are the machinery behind it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from reportlab.platypus import (
 
 from hubmetrics import store
 from hubmetrics.metrics.goals import Goals, load_goals
+from hubmetrics.reports.pack_deprivation import deprivation_section
 from hubmetrics.reports.pack_figures import (
     HUB_NAME,
     STATUS_WORDS,
@@ -122,6 +123,8 @@ def build_story(pack: Pack) -> list[Flowable]:
     story += scorecard_section(pack, st)
     story.append(PageBreak())
     story += reach_section(pack, st)
+    story.append(CondPageBreak(95 * mm))
+    story += deprivation_section(pack, st)
     story.append(PageBreak())
     story += comparison_section(pack, st)
     story.append(PageBreak())
