@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hubmetrics import config, store
-from hubmetrics.contract import KINDS, file_kind
+from hubmetrics.contract import file_kind
+from hubmetrics.contract.files import LOAD_KINDS
 from hubmetrics.contract.problems import Problem, grouped, problems_csv
 from hubmetrics.ingest import LoadResult
 from hubmetrics.ingest.batches import RollbackRefused, list_batches
@@ -32,7 +33,11 @@ def add_commands(sub: Any) -> None:
     sub.add_parser("init", help="create or upgrade the database")
 
     load = sub.add_parser("load", help="validate and load one file as one batch")
-    load.add_argument("kind", choices=KINDS, help="the kind of file")
+    load.add_argument(
+        "kind",
+        choices=LOAD_KINDS,
+        help="the kind of file (baselines: a DfE table from Explore Education Statistics)",
+    )
     load.add_argument("file", help="the CSV file, or an Excel (.xlsx) or .ods workbook")
     load.add_argument(
         "--sheet",
@@ -185,6 +190,8 @@ def _load(args: argparse.Namespace) -> int:
         )
         _print_headings(result, sys.stdout)
         _print_grouped(result.warnings, sys.stdout, every_line=errors_out is None)
+        if args.kind == "baselines" and result.batch_id is not None:
+            _print_shares(args.db, result.batch_id)
         return 0
     total = len(result.errors) + result.more_errors
     print(
@@ -200,6 +207,28 @@ def _load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1
+
+
+def _print_shares(db: str | None, batch_id: int) -> None:
+    """The area's shares a baselines file gave, each with its pupils (or why unknown)."""
+    con = store.connect(db)
+    try:
+        rows = con.execute(
+            "SELECT measure, share, pupils, of_pupils, note, publication, period, "
+            "local_authorities FROM baseline_row WHERE batch_id = ? ORDER BY rowid",
+            [batch_id],
+        ).fetchall()
+    finally:
+        con.close()
+    if rows:
+        print(f"  from: DfE, {rows[0][5]} {rows[0][6]}, {rows[0][7]}")
+    for measure, share, pupils, of_pupils, note, *_ in rows:
+        said = (
+            f"{share:.1%} ({pupils:,.0f} of {of_pupils:,.0f} pupils)"
+            if share is not None
+            else f"unknown ({note}); the goals file's value is used where it has one"
+        )
+        print(f"  {measure}: {said}")
 
 
 def _print_headings(result: LoadResult, out: TextIO) -> None:

@@ -10,6 +10,7 @@ from hubmetrics.contract.vocabulary import (
     AGE_BANDS,
     ETHNICITY_CODES,
     GENRES,
+    KINDS,
     LEVELS,
     PARTNER_TYPES,
     PHASES,
@@ -232,7 +233,35 @@ PARTICIPANTS = FileKind(
     ),
 )
 
-FILE_KINDS: dict[str, FileKind] = {k.name: k for k in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS)}
+# The area's shares of pupils from one of the DfE's open-data tables (Explore Education
+# Statistics): the file is the DfE's CSV as published, recognised by its columns
+# (contract/ees.py) and summed over the hub's local authorities (ingest/baselines.py); these
+# columns are what is stored, one row per share, and a newer file of the same table replaces
+# its shares.
+BASELINES = FileKind(
+    name="baselines",
+    description="The area's shares of pupils from a DfE table (Explore Education Statistics).",
+    key=("source_table", "measure"),
+    columns=(
+        Column("source_table", "text", help="the DfE's name of the table"),
+        Column("publication", "text", help="the EES publication it is from"),
+        Column("period", "text", help="its latest year, 2024/25"),
+        Column("local_authorities", "text", help="the hub's local authorities it covers"),
+        Column("measure", "text", help="the baseline: female_share, ethnicity_white, …"),
+        Column("pupils", "number", help="pupils in the groups counted"),
+        Column("of_pupils", "number", help="pupils in the whole"),
+        Column("share", "number", minimum=0, maximum=1, help="pupils ÷ of_pupils"),
+        Column("unknown_cells", "integer", help="cells of its parts the DfE did not give"),
+        Column("note", "text", help="why a share is unknown"),
+    ),
+)
+
+FILE_KINDS: dict[str, FileKind] = {
+    k.name: k for k in (PARTNERS, SCHOOLS, ACTIVITIES, PARTICIPANTS, BASELINES)
+}
+# Every kind `hubmetrics load` and the Upload page take: the hub's returns (vocabulary.KINDS,
+# each with a template) and the DfE's tables.
+LOAD_KINDS = (*KINDS, BASELINES.name)
 
 # The hub's own pseudonym format (see hubmetrics/disclosure/pseudonymise.py): never refused.
 PSEUDONYM_PREFIX = "p_"

@@ -16,6 +16,7 @@ BASE_TABLES = {
     "schools": "school_row",
     "activities": "activity_row",
     "participants": "participant_row",
+    "baselines": "baseline_row",
 }
 
 

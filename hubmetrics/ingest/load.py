@@ -16,7 +16,7 @@ from hubmetrics import config, store
 from hubmetrics.contract import file_kind
 from hubmetrics.contract.headings import Headings
 from hubmetrics.contract.problems import Problem
-from hubmetrics.ingest import validate
+from hubmetrics.ingest import baselines, validate
 from hubmetrics.ingest.apply import BASE_TABLES, apply_batch, new_batch_id
 from hubmetrics.ingest.corrections import Correction, SheetOrigin
 from hubmetrics.ingest.forecast import Forecast, forecast_load
@@ -122,7 +122,7 @@ def check_file(
                 cur, kind, data, source, partner_id, Path(tmp), result, headings, sheet, origin
             )
             if upload is not None:
-                upload.forecast = forecast
+                upload.forecast = forecast and kind != "baselines"  # moves no activity figure
                 _in_transaction(con, cur, upload, partner_id, result, preview_rows, None)
         result.accepted = not result.errors
         result.batch_id = None
@@ -285,7 +285,8 @@ def _prepare(
     if origin is not None:  # a workbook's sheet, corrected as CSV text
         result.sheet, result.heading_row = origin.sheet, origin.heading_row
         record_lines, workbook_form = list(origin.record_rows), origin.form
-    elif is_workbook(data, result.file_name):
+    elif is_workbook(data, result.file_name) and spec.name != "baselines":
+        # (the DfE's tables are CSV files: `decode` refuses a workbook sent as one)
         try:
             book = workbook_to_csv(data, result.file_name, spec, sheet)
         except WorkbookRefused as exc:
@@ -303,7 +304,10 @@ def _prepare(
     except UnreadableFile as exc:
         result.errors.append(exc.problem)
         return None
-    staged = validate.plan(header, spec, f"{table}_checked", headings)
+    if spec.name == "baselines":
+        staged = baselines.plan(header, spec, f"{table}_checked")
+    else:
+        staged = validate.plan(header, spec, f"{table}_checked", headings)
     if result.heading_row is not None:  # the header's problems are on the sheet's heading row
         staged.errors = [_on_row(p, result.heading_row) for p in staged.errors]
         staged.warnings = [_on_row(p, result.heading_row) for p in staged.warnings]
@@ -321,8 +325,9 @@ def _prepare(
         readable = scratch / "upload-utf8.csv"
         readable.write_bytes(text_bytes)
     upload = _Upload(staged, header, readable, text_bytes, record_lines=record_lines)
-    if staged.shape == "gias":
-        # An extract is read whole, outside the transaction, then mapped to the hub's shape.
+    if staged.shape == "gias" or spec.name == "baselines":
+        # An extract (or a DfE table) is read whole, outside the transaction, then mapped to
+        # the hub's shape (or summed into the area's shares).
         try:
             # A row of an extract short of cells is refused, not read with blanks.
             raw = read_raw(
@@ -388,7 +393,13 @@ def _write_and_check(
     batch_id = new_batch_id(cur)
     into = (BASE_TABLES[staged.kind.name], batch_id)
     staged.errors, staged.warnings = [], []
-    if upload.raw_table:
+    if upload.raw_table and staged.kind.name == "baselines":
+        if not result.errors:  # lines that could not be read: said, and nothing summed
+            baselines.stage(cur, upload.raw_table, staged, into, result.file_name)
+        if result.errors or staged.errors:
+            result.errors += staged.errors
+            return
+    elif upload.raw_table:
         validate.stage_gias(cur, upload.raw_table, upload.header, staged, into)
         result.errors += [p for p in staged.errors]
         result.warnings += [p for p in staged.warnings]
@@ -415,7 +426,8 @@ def _write_and_check(
     # The kept copy is written and hashed while DuckDB reads; a file loaded before is
     # found only now, and its rows roll back with the refusal.
     sha256 = "" if keep is None else _refuse_if_loaded_before(cur, keep.keeper, result)
-    validate.check(cur, staged, partner_id)
+    if staged.kind.name != "baselines":  # its checks were made as it was summed
+        validate.check(cur, staged, partner_id)
     result.rows, result.rows_ignored = staged.rows, staged.ignored
     result.errors += staged.errors
     result.warnings += staged.warnings

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS, SCHOOLS
+from hubmetrics.metrics.area import with_stored
 from hubmetrics.metrics.compute import (
     ACTIVITY_GROUP,
     PARTICIPANT_GROUP,
@@ -129,6 +130,7 @@ def metrics_by_groups(
     child_groups = [PARTICIPANT_GROUP[d] for d in dims]
     with store.read_transaction(con) as cur:  # one state of the data for every figure
         totals = activity_totals_by(cur, filters, dims, lo, hi, wanted)
+        baselines = with_stored(cur, baselines)  # the DfE's tables first, then the goals file
         # The schools list's own figures, when a metric (or the list of groups) needs them: for
         # each of 20,000 schools they are a query of their own.
         needs_schools = include_schools or any(m.source == "schools" for m in wanted.metrics)

@@ -10,6 +10,7 @@ from typing import Any
 
 from hubmetrics import store
 from hubmetrics.contract import AGE_BANDS
+from hubmetrics.metrics.area import with_stored
 from hubmetrics.metrics.filters import Filters, schools_where, scope_where
 from hubmetrics.metrics.participants import SCHOOL_BY_URN, participant_totals_by
 from hubmetrics.metrics.registry import (
@@ -116,7 +117,8 @@ def compute_metrics(
     """Every metric for academic year `year` (`2025/26`), in registry order; with `keys`,
     those metrics (and the ones they are made from) alone.
 
-    `baselines` is the goals file's `[baselines]` table (global_majority_share).
+    `baselines` is the goals file's `[baselines]` table (global_majority_share), the
+    fallback where no DfE table loaded as a `baselines` file gives a share (metrics/area.py).
     `until` keeps only activities of the year that start on or before that date (for
     "the same date last year"); the year before, used by continuation_rate, stays whole.
     """
@@ -140,6 +142,7 @@ def compute_metrics(
                     cur, filters, (), hi, wanted.participant_parts, children_from(wanted, start)
                 )
             )
+        baselines = with_stored(cur, baselines)  # the DfE's tables first, then the goals file
     return _year(start, totals, schools, children, baselines, wanted)
 
 
@@ -198,6 +201,7 @@ def trend_metrics(
         children = hub_children(cur) if filters.is_empty else None
         if children is None:
             children = _by_year(participant_totals_by(cur, filters, (), None))
+        baselines = with_stored(cur, baselines)  # the DfE's tables first, then the goals file
     return {
         label: _year(parse_year(label), totals, schools, children, baselines) for label in years
     }

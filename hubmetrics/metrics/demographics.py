@@ -14,17 +14,20 @@ from hubmetrics.disclosure.suppression import (
     suppress_ratio,
     suppress_table_with_totals,
 )
+from hubmetrics.metrics.area import with_stored
 from hubmetrics.metrics.filters import Filters, scope_where
 from hubmetrics.metrics.participants import RECORDS_OF_ACTIVITIES
 from hubmetrics.metrics.registry import SCHOOL_AGE_BANDS, sql_list
 from hubmetrics.metrics.years import parse_year, year_bounds
 
-# The goals file's [baselines] the profile uses (each a share of the area's pupils, 0 to 1),
-# besides fsm and send, which come from the schools list.
+# The area's shares the profile uses (each a share of the area's pupils, 0 to 1): a DfE table
+# loaded as a `baselines` file, else the goals file's [baselines] (metrics/area.py); fsm and
+# send come from the schools list, and SEN support and EHCP from the DfE's SEN table alone.
 ETHNICITY_BASELINES = {
     group: f"ethnicity_{group.lower()}" for group in ETHNICITY_GROUPS if group != "Not known"
 }
 SEX_BASELINE = "female_share"
+SEND_BASELINES = {"SEN support": "sen_support_share", "EHCP": "ehcp_share"}
 PROFILE_BASELINES = (SEX_BASELINE, *ETHNICITY_BASELINES.values())
 NOT_RECORDED = "Not recorded"
 NOT_KNOWN = "Not known (refused or not obtained)"
@@ -84,14 +87,17 @@ def children_profile(
     leave out children for whom the dimension is not recorded or not known.
 
     `area` holds the area's shares: fsm and send (from the schools list) and the goals
-    file's baselines. With `threshold` (the small-number rule) counts are suppressed with
-    their totals (suppression.py) and a share is hidden with its count; every share of a
+    file's baselines; every share a DfE table loaded as a `baselines` file gives is used in
+    their place (with send_share, the SEN table's, for No SEND). With `threshold` (the
+    small-number rule) counts are suppressed with their totals (suppression.py) and a share is hidden with its count; every share of a
     dimension is hidden when a not-recorded count is, as the shares would give it away.
     With `threshold` None every figure is the true one.
     """
     filters = filters or Filters()
     first, hi = year_bounds(parse_year(year))
     counts, children, school_age = _counts(con, filters, first, hi)
+    with con.cursor() as cur:
+        area = {**area, **with_stored(cur, {})}
     rows: list[ProfileRow] = []
     for dimension, groups, unknown in DIMENSIONS:
         cells = [counts.get((dimension, g), 0) for g in (*groups, *unknown)]
@@ -147,8 +153,10 @@ def _area_share(dimension: str, group: str, area: Mapping[str, float | None]) ->
         fsm = area.get("fsm")
         return None if fsm is None else fsm if group == "Eligible" else 1 - fsm
     if dimension == "SEND" and group == "No SEND":
-        send = area.get("send")
+        send = area.get("send_share", area.get("send"))
         return None if send is None else 1 - send
+    if dimension == "SEND" and group in SEND_BASELINES:
+        return area.get(SEND_BASELINES[group])  # the DfE's SEN table gives SEND by level
     return None  # the schools list gives SEND as one share, not by level
 
 

@@ -385,11 +385,13 @@ _METRICS: tuple[MetricDef, ...] = (
         unit="ratio",
         kind="external",
         source="derived",
-        definition="global_majority_share ÷ the area's share in the goals file's [baselines] "
-        "global_majority_share; no data when that is missing or 0.",
+        definition="global_majority_share ÷ the area's share of global majority pupils: a "
+        "DfE table loaded as a baselines file, else the goals file's [baselines] "
+        "global_majority_share; no data when neither gives it, or it is 0.",
         uses=("global_majority_share",),
         reports=_RATIO,
-        sql_note="global_majority_share.value / [baselines] global_majority_share",
+        sql_note="global_majority_share.value / the area's global_majority_share (DfE table, "
+        "else [baselines])",
         skipped_means="rows where global_majority is not recorded (as in the share)",
     ),
     MetricDef(

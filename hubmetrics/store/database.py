@@ -180,6 +180,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE hub_user ADD COLUMN hub VARCHAR;
     """,
+    # 9: the area's shares of pupils from the DfE's open-data tables (the `baselines` file
+    # kind, hubmetrics/ingest/baselines.py), one row per share, versioned like the other
+    # rows; `share` NULL is unknown (a part suppressed in the DfE's file), never 0.
+    """
+    CREATE TABLE baseline_row (
+        batch_id INTEGER NOT NULL, replaced_by INTEGER, source_line INTEGER,
+        source_table VARCHAR, publication VARCHAR, data_set VARCHAR, file_name VARCHAR,
+        time_period VARCHAR, time_identifier VARCHAR, period VARCHAR,
+        local_authorities VARCHAR, measure VARCHAR, pupils DOUBLE, of_pupils DOUBLE,
+        share DOUBLE, unknown_cells INTEGER, note VARCHAR,
+        is_empty BOOLEAN, unreadable STRUCT(c VARCHAR, v VARCHAR)[]
+    );
+    """,
 )
 
 
@@ -225,6 +238,12 @@ VIEWS: dict[str, str] = {  # safe: the f-strings below format fixed column names
                age_band, sex, fsm, send, ehcp, lac, eal, young_carer, ethnicity,
                postcode_district, school_urn, batch_id
         FROM participant_row WHERE replaced_by IS NULL
+    """,
+    "baselines": """
+        SELECT measure, share, pupils, of_pupils, unknown_cells, note, source_table,
+               publication, data_set, period, time_period, local_authorities, file_name,
+               batch_id
+        FROM baseline_row WHERE replaced_by IS NULL
     """,
     "batches": """
         SELECT batch_id, kind, partner_id, submitted_by, submitted_at, file_name, sha256,
