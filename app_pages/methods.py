@@ -5,10 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from hubmetrics import config
+from hubmetrics.app import cached
 from hubmetrics.app.auth import require
+from hubmetrics.app.state import connection
 from hubmetrics.app.tables import show_table
 from hubmetrics.app.view import header
 from hubmetrics.metrics import METRICS
+from hubmetrics.metrics.area import area_baselines
 
 require("methods")
 header("Methods")
@@ -33,6 +36,32 @@ show_table(
     key="methods_metrics",
     file_name="metric-definitions.csv",
     column_config={"Definition": st.column_config.TextColumn(width="large")},
+)
+st.subheader("Area baselines and where each came from")
+st.markdown(
+    "The area's shares of pupils the figures are set against (the global majority's share "
+    "in global_majority_representation; sex, ethnicity and SEND in the children's profile on "
+    "the Progression page). Each comes from a DfE table loaded as a *baselines* file (the "
+    "Upload page, or `hubmetrics load baselines FILE`): its rows for the local authorities "
+    "of the state-funded schools in the schools list, in its latest year, pupils summed over "
+    "them and divided by the pupils summed, never an average of percentages. Where no DfE "
+    "table gives a share (none is loaded, or a part of it is suppressed in the DfE's file), "
+    "the goals file's `[baselines]` value is used. Free school meals and SEND in the Reach "
+    "figures come from the schools list."
+)
+goals = cached.goals()
+show_table(
+    [
+        {
+            "Baseline": b.key,
+            "Share": "—" if b.value is None else f"{b.value:.1%}",
+            "Source": b.cited or "none",
+            "Note": b.note,
+        }
+        for b in area_baselines(connection(), goals.baselines, goals.source)
+    ],
+    key="methods_baselines",
+    file_name="area-baselines.csv",
 )
 st.subheader("Status of an indicator")
 st.markdown(

@@ -8,15 +8,30 @@ import streamlit as st
 from hubmetrics.app import cached, figures
 from hubmetrics.app.children import children_beside
 from hubmetrics.app.filters import View
+from hubmetrics.app.state import connection
 from hubmetrics.app.tables import show_table
 from hubmetrics.app.theme import show
 from hubmetrics.app.view import figures_page
 from hubmetrics.disclosure.visibility import count_at, published_at
 from hubmetrics.metrics import METRICS, MetricValue
-from hubmetrics.metrics.demographics import DIMENSIONS, Profile
+from hubmetrics.metrics.area import area_baselines, sources_said
+from hubmetrics.metrics.demographics import (
+    DIMENSIONS,
+    ETHNICITY_BASELINES,
+    SEND_BASELINES,
+    SEX_BASELINE,
+    Profile,
+)
 from hubmetrics.metrics.formatting import format_published
 from hubmetrics.metrics.pathways import cohort_sankey, funnel_rows
 from hubmetrics.plots.pathways import sankey_chart
+
+# The profile's dimensions set against a share from the DfE's tables or the goals file.
+PROFILE_SOURCES = {
+    "sex": (SEX_BASELINE,),
+    "ethnicity": tuple(ETHNICITY_BASELINES.values()),
+    "SEN support, EHCP and no SEND": (*SEND_BASELINES.values(), "send_share"),
+}
 
 # --- the sections ---------------------------------------------------------------------
 
@@ -87,10 +102,22 @@ def profile(view: View, threshold: int | None) -> None:
         with columns[index % 2]:
             _profile_table(result, dimension)
     st.caption(
-        "Area shares: free school meals and SEND from the schools list (state-funded schools' "
-        "pupils); ethnicity and sex from the goals file's [baselines]. Small numbers are shown "
-        "as [c], with any count or share that would give one away."
+        "Area shares: free school meals, and SEND where no DfE table gives it, from the "
+        "schools list (state-funded schools' pupils); "
+        + (
+            area_sources()
+            or "ethnicity and sex from no source yet (the goals file's "
+            "[baselines], or a DfE table loaded on the Upload page)"
+        )
+        + ". Small numbers are shown as [c], with any count or share that would give one away."
     )
+
+
+def area_sources() -> str:
+    """Where the profile's area shares came from: a DfE table, else the goals file."""
+    goals = cached.goals()
+    found = area_baselines(connection(), goals.baselines, goals.source)
+    return sources_said(found, PROFILE_SOURCES)
 
 
 # --- helpers ----------------------------------------------------------------------------

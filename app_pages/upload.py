@@ -15,6 +15,7 @@ from hubmetrics.app.state import connection
 from hubmetrics.app.tables import draw_table
 from hubmetrics.app.view import header
 from hubmetrics.contract import KINDS, file_kind
+from hubmetrics.contract.files import LOAD_KINDS
 from hubmetrics.contract.problems import Problem, group_rows, problems_csv
 from hubmetrics.disclosure.shown_back import shown_back
 from hubmetrics.disclosure.visibility import threshold_for
@@ -100,7 +101,7 @@ with st.expander(
         )
 
 left, right = st.columns(2)
-kinds = PARTNER_KINDS if own_partner_only else KINDS
+kinds = PARTNER_KINDS if own_partner_only else LOAD_KINDS
 kind = left.selectbox(
     "What kind of file is it?",
     kinds,
@@ -111,6 +112,7 @@ kind = left.selectbox(
         "schools": "Schools list",
         "activities": "Activity return",
         "participants": "Participant records (pseudonymised)",
+        "baselines": "Area baselines (a DfE table from Explore Education Statistics)",
     }[k],
 )
 partner_id: str | None = None
@@ -137,6 +139,16 @@ if kind == "participants":
         "name, email address, UPN or full postcode, is refused and not kept.",
         icon=":material/shield_person:",
     )
+if kind == "baselines":
+    st.info(
+        "The DfE's own CSV file, as downloaded from explore-education-statistics.service.gov.uk "
+        "('Download data set'): *Schools, pupils and their characteristics* (ethnicity and "
+        "language; age and sex) or *Special educational needs in England* (SEN by phase and "
+        "type). Its rows for the local authorities of the schools list and its latest year "
+        "become the area's shares, cited on the Progression and Methods pages; see *Public "
+        "data* in the docs.",
+        icon=":material/public:",
+    )
 sender: str | None = None
 if person.is_local:  # no sign-in: whoever uploads may say who they are
     sender = st.text_input("Your name or email (recorded with the batch)", key="upload_sender")
@@ -153,7 +165,12 @@ shown_name = fmt.uploaded_text(uploaded.name)  # in markdown: shown as written
 digest = hashlib.sha256(sent).hexdigest()
 sheet = sheet_choice(sent, uploaded.name)
 mapping = headings_view.chosen((digest, kind), partner_id)
-work = corrections_view.current(digest, sent, uploaded.name, kind, sheet)
+# A DfE table is loaded as published: nothing in it is corrected here.
+work = (
+    None
+    if kind == "baselines"
+    else corrections_view.current(digest, sent, uploaded.name, kind, sheet)
+)
 corrected = work is not None and bool(work.corrections)
 content = work.content if work is not None and corrected else sent  # as sent, or corrected
 origin = work.origin if work is not None and corrected else None

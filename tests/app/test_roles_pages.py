@@ -162,6 +162,7 @@ def test_staff_and_admins_upload_for_any_partner(
         "Schools list",
         "Activity return",
         "Participant records (pseudonymised)",
+        "Area baselines (a DfE table from Explore Education Statistics)",
     ]
     partner = at.selectbox(key="upload_partner")
     assert not partner.disabled and {"NMPAT", "ROCK-NN", "KETT-CHORAL"} <= set(partner.options)
