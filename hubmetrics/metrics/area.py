@@ -34,7 +34,14 @@ class _Stored:
 
 def _stored(cur: Any) -> dict[str, _Stored]:
     """Every share the DfE's tables give, the newest batch's where two tables give one
-    (read on `cur`, inside the caller's transaction where it has one)."""
+    (read on `cur`, inside the caller's transaction where it has one). A database opened
+    read-only before it was upgraded to hold them has none: the goals file's stand."""
+    made = cur.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'baselines' "
+        "AND database_name = current_database()"
+    ).fetchone()
+    if not made or not made[0]:
+        return {}
     rows = cur.execute(
         "SELECT measure, share, publication, period, local_authorities, note "
         "FROM baselines ORDER BY batch_id"
