@@ -208,3 +208,28 @@ def test_goals_files_are_found_beside_the_hubs_file(tmp_path: Path) -> None:
     assert hubs.name_of("rutland") == "Rutland Music"
     with pytest.raises(KeyError, match="the hubs are northamptonshire, rutland"):
         hubs.hub("leicestershire")
+
+
+def test_the_demos_hubs_file_names_both_hubs_each_with_its_own_goals() -> None:
+    from hubmetrics import config
+    from hubmetrics.metrics.goals import Goals, load_goals
+
+    hubs = load_hubs(config.DEFAULT_HUBS)
+    assert hubs.configured and hubs.keys == ("northamptonshire", "rutland")
+    rutland, northamptonshire = (
+        load_goals(hubs.hub(k).goals) for k in ("rutland", "northamptonshire")
+    )
+    assert hubs.hub("rutland").goals != hubs.hub("northamptonshire").goals
+
+    def targets(goals: Goals) -> dict[str, float]:
+        return {i.metric: i.target for g in goals.goals for i in g.indicators}
+
+    smaller = targets(rutland)
+    larger = targets(northamptonshire)
+    shared = [
+        m
+        for m in smaller
+        if m in larger and m.endswith(("_pupils", "_learners", "_members", "_participations"))
+    ]
+    assert shared, "Rutland's goals share counted indicators with Northamptonshire's"
+    assert all(smaller[m] < larger[m] for m in shared), (smaller, larger)
