@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from typing import Any
 
-from hubmetrics.cli.options import UsageError, add_year_and_goals, as_of_of, goals_of, told, year_of
+from hubmetrics.cli.options import (
+    HUB_HELP,
+    UsageError,
+    add_year_and_goals,
+    as_of_of,
+    goals_of,
+    hub_of,
+    told,
+    year_of,
+)
 from hubmetrics.contract import AGE_BANDS
 from hubmetrics.metrics.compute import MetricValue, compute_metrics
 from hubmetrics.metrics.filters import Filters
@@ -33,6 +43,7 @@ def add_commands(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--partner", help="only this partner's activities (partner_id)")
     parser.add_argument("--la", help="only activities at schools in this local authority")
     parser.add_argument("--age-band", dest="age_band", help="only this age band")
+    parser.add_argument("--hub", help=HUB_HELP)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_year_and_goals(parser, as_of=True)
     return parser
@@ -49,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
 def run_on(con: Any, args: argparse.Namespace) -> int:
     """Run `hubmetrics metrics`: 0 printed, 1 the goals file is wrong, 2 a usage mistake."""
     label = year_of(args)
-    filters = _filters(con, args)
+    hub = hub_of(args)
+    filters = replace(_filters(con, args), hub=hub)
     as_of = as_of_of(args)
-    goals = goals_of(args)
+    goals = goals_of(args, hub)
     from hubmetrics.store import as_of as recorded_as_of
 
     values = compute_metrics(con, label, filters, baselines=goals.baselines)

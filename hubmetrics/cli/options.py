@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from hubmetrics import config
+from hubmetrics.hubs import LEAD, HubScope, HubsFileError, load_hubs
 from hubmetrics.metrics.goals import Goals, GoalsFileError, load_goals
 from hubmetrics.metrics.years import YearError, parse_year, year_label
 
@@ -74,9 +76,39 @@ def as_of_of(args: argparse.Namespace) -> date | None:
         raise UsageError(f"{args.as_of!r} is not a date; write it like 2026-03-01.") from None
 
 
-def goals_of(args: argparse.Namespace) -> Goals:
-    """The goals file asked for (or the default one), read and checked."""
+def goals_of(args: argparse.Namespace, hub: HubScope | None = None) -> Goals:
+    """The goals file asked for, else the hub's own (`hub`, from the hubs file), else the
+    default one; read and checked."""
+    path = getattr(args, "goals", None)
+    if path is None and hub is not None and hub.key is not None:
+        path = hub.hubs.hub(hub.key).goals
     try:
-        return load_goals(getattr(args, "goals", None))
+        return load_goals(path)
     except GoalsFileError as exc:
         raise CommandRefused(str(exc)) from None
+
+
+HUB_HELP = (
+    "one hub of the lead organisation, by its key in the hubs file "
+    f"($HUBMETRICS_HUBS or data/hubs.toml); {LEAD!r} or left out: the lead's whole"
+)
+
+
+def hub_of(args: argparse.Namespace) -> HubScope | None:
+    """The hub asked for with `--hub KEY`, or None for the lead organisation's whole."""
+    key = getattr(args, "hub", None)
+    if key is None or key.strip().lower() == LEAD:
+        return None
+    try:
+        hubs = load_hubs(config.hubs_path())
+    except HubsFileError as exc:
+        raise CommandRefused(str(exc)) from None
+    if not hubs.configured:
+        raise UsageError(
+            f"--hub {key}: there is no hubs file ({config.hubs_path()}), so there is one hub; "
+            "leave --hub out."
+        )
+    wanted = key.strip().lower()
+    if wanted not in hubs.keys:
+        raise UsageError(f"{key!r} is not a hub: the hubs are {', '.join(hubs.keys)}.")
+    return HubScope(hubs, wanted)

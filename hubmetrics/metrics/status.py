@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -216,7 +216,9 @@ def _indicator(
             previous = year_label(parse_year(year) - 1)
             comparison = Comparison(previous, until, values(scope, previous, until)[key])
     definition = METRICS[key]
-    if not page.is_empty and definition.unit == "count":
+    # A hub's figures are judged against that hub's own goals file, so only the other filters
+    # make a count a part of what its target is for.
+    if not replace(page, hub=None).is_empty and definition.unit == "count":
         notes.append("The target is for the whole hub; this count is for the filtered part.")
     return IndicatorResult(
         metric=key,
