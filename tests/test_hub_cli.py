@@ -68,3 +68,42 @@ def test_hub_without_a_hubs_file_is_a_usage_mistake(
     monkeypatch.setenv("HUBMETRICS_HUBS", str(tmp_path / "none.toml"))
     code, _, err = run(capsys, demo_path, "metrics", "--year", "2025/26", "--hub", "rutland")
     assert code == 2 and "there is no hubs file" in err
+
+
+def test_the_arts_council_return_for_one_hub(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    out = tmp_path / "rutland.xlsx"
+    code, _, err = run(
+        capsys,
+        demo_file,
+        "export",
+        "ace",
+        "--year",
+        "2025/26",
+        "--hub",
+        "rutland",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    book = openpyxl.load_workbook(out)
+    schools = list(book["Schools"].iter_rows(values_only=True))
+    listed = {row[3] for row in schools[1:] if row[0] is not None}
+    assert listed == {"Rutland"}  # Rutland's own schools, no Northamptonshire one
+    total = next(row for row in schools if row[1] == "Hub total")
+    con = store.connect_read_only(demo_file)
+    try:
+        rutland = compute_metrics(
+            con, "2025/26", Filters(hub=HubScope(load_hubs(config.DEFAULT_HUBS), "rutland"))
+        )
+    finally:
+        con.close()
+    assert total[4] == rutland["schools_engaged"].value
+    assert total[5] == rutland["wcet_pupils"].value
+    assert total[9] == rutland["ensemble_members"].value
+    notes = {row[0]: row[1] for row in book["Notes"].iter_rows(values_only=True)}
+    assert notes["Hub"] == "Rutland Music"
+    assert str(notes["Goals file"]).endswith("goals-rutland.toml")

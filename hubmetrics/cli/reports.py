@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from hubmetrics import store
-from hubmetrics.cli.options import UsageError, add_year_and_goals, as_of_of, goals_of, told, year_of
+from hubmetrics.cli.options import (
+    HUB_HELP,
+    UsageError,
+    add_year_and_goals,
+    as_of_of,
+    goals_of,
+    hub_of,
+    told,
+    year_of,
+)
+from hubmetrics.metrics.filters import Filters
 from hubmetrics.metrics.years import parse_year, year_bounds
 from hubmetrics.people.actions import person_for_cli, record_export
 
@@ -49,6 +59,7 @@ def add_export_command(subparsers: Any) -> argparse.ArgumentParser:
     ace = what.add_parser("ace", help="the Arts Council England return workbook (.xlsx)")
     add_year_and_goals(ace)
     ace.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    ace.add_argument("--hub", help=HUB_HELP)
     return parser
 
 
@@ -62,7 +73,8 @@ def run_export_command(args: argparse.Namespace) -> int:
     problem = _unwritable(out)
     if problem:
         raise UsageError(f"cannot write {out}: {problem}")
-    goals = goals_of(args)
+    hub = hub_of(args)
+    goals = goals_of(args, hub)
     con = store.connect_read_only(args.db)
     try:
         if not _has_activities(con, label):
@@ -72,7 +84,7 @@ def run_export_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         try:
-            written = write_ace_workbook(con, label, out, goals=goals)
+            written = write_ace_workbook(con, label, out, goals=goals, filters=Filters(hub=hub))
         except OSError as exc:
             reason = exc.strerror or str(exc)
             print(f"hubmetrics export: cannot write {out}: {reason}.", file=sys.stderr)

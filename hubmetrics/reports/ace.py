@@ -20,6 +20,7 @@ from hubmetrics.contract import ACTIVITY_TYPES, AGE_BANDS, INSTRUMENTAL_TYPES
 from hubmetrics.disclosure.inert import neutralise_formula
 from hubmetrics.metrics import METRICS, MetricValue, compute_metrics
 from hubmetrics.metrics.breakdown import compute_metrics_by, metrics_by_groups
+from hubmetrics.metrics.filters import Filters, schools_where, scope_where
 from hubmetrics.metrics.goals import Goals
 from hubmetrics.metrics.reach import partner_contributions
 from hubmetrics.metrics.registry import SCHOOL_AGE_BANDS
@@ -89,25 +90,28 @@ def write_ace_workbook(
     *,
     goals: Goals | None = None,
     generated_at: datetime | None = None,
+    filters: Filters | None = None,
 ) -> Path:
     """Write the return for academic year `year` (`2025/26`) to `path`; return the path.
 
     Every figure is the metric engine's, with its true value (a return to the funder is not a
     publication). Raises YearError for a year that is not one and OSError when the file
-    cannot be written; the file is written whole or not at all.
+    cannot be written; the file is written whole or not at all. `filters` with a hub makes
+    that hub's own return (its activities and its local authorities' schools).
     """
     label = year_label(parse_year(year))
     baselines: Mapping[str, float] = goals.baselines if goals is not None else {}
+    scope = filters or Filters()
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     with con.cursor() as cur:  # its own cursor: the app shares one connection between threads
-        figures = _Figures.gather(cur, label, baselines)
+        figures = _Figures.gather(cur, label, baselines, scope)
         _schools_sheet(book.create_sheet(SHEETS[0]), cur, figures)
         _tuition_sheet(book.create_sheet(SHEETS[1]), figures)
         _wcet_sheet(book.create_sheet(SHEETS[2]), figures)
         _ensembles_sheet(book.create_sheet(SHEETS[3]), figures)
         _inclusion_sheet(book.create_sheet(SHEETS[4]), figures, baselines)
-        _partners_sheet(book.create_sheet(SHEETS[5]), cur, label)
+        _partners_sheet(book.create_sheet(SHEETS[5]), cur, label, scope)
         _notes_sheet(book.create_sheet(SHEETS[6]), cur, figures, goals, generated_at)
     path = Path(path)
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -135,22 +139,26 @@ class _Figures:
     by_school: Groups
     by_school_type: Groups
     sex: dict[tuple[str, tuple[Any, ...]], tuple[int, int, int]]
+    scope: Filters
 
     @classmethod
-    def gather(cls, con: Any, year: str, baselines: Mapping[str, float]) -> _Figures:
+    def gather(
+        cls, con: Any, year: str, baselines: Mapping[str, float], scope: Filters
+    ) -> _Figures:
         def groups(*dims: str) -> Groups:
-            return metrics_by_groups(con, year, None, dims, baselines=baselines)
+            return metrics_by_groups(con, year, scope, dims, baselines=baselines)
 
         return cls(
             year=year,
-            hub=compute_metrics(con, year, baselines=baselines),
-            by_band=compute_metrics_by(con, year, None, "age_band", baselines=baselines),
-            by_partner=compute_metrics_by(con, year, None, "partner_id", baselines=baselines),
+            hub=compute_metrics(con, year, scope, baselines=baselines),
+            by_band=compute_metrics_by(con, year, scope, "age_band", baselines=baselines),
+            by_partner=compute_metrics_by(con, year, scope, "partner_id", baselines=baselines),
             by_type=groups("activity_type"),
             by_type_band=groups("activity_type", "age_band"),
             by_school=groups("school_urn"),
             by_school_type=groups("school_urn", "activity_type"),
-            sex=_sex_counts(con, year),
+            sex=_sex_counts(con, year, scope),
+            scope=scope,
         )
 
 
@@ -162,7 +170,9 @@ def _get(groups: Mapping[Any, Mapping[str, MetricValue]], key: Any, metric: str)
     return found[metric]
 
 
-def _sex_counts(con: Any, year: str) -> dict[tuple[str, tuple[Any, ...]], tuple[int, int, int]]:
+def _sex_counts(
+    con: Any, year: str, scope: Filters
+) -> dict[tuple[str, tuple[Any, ...]], tuple[int, int, int]]:
     """Σ female, Σ male and rows with either blank, grouped as the sheets need (one query).
 
     The scope is the engine's: current activity rows whose start_date is in the year.
@@ -170,12 +180,13 @@ def _sex_counts(con: Any, year: str) -> dict[tuple[str, tuple[Any, ...]], tuple[
     ("partner", (partner_id,)).
     """
     first, after = year_bounds(parse_year(year))
+    where, params = scope_where(scope, first, after, "a")
     school_age = ", ".join("?" for _ in SCHOOL_AGE_BANDS)
     sql = f"""
         WITH scope AS (
             SELECT partner_id, activity_type, age_band, female, male,
                    age_band IN ({school_age}) AS school_age
-            FROM activities WHERE start_date >= ? AND start_date < ?
+            FROM activities a WHERE {where}
         )
         SELECT GROUPING(partner_id, activity_type, age_band, school_age) AS g,
                partner_id, activity_type, age_band, school_age,
@@ -185,8 +196,8 @@ def _sex_counts(con: Any, year: str) -> dict[tuple[str, tuple[Any, ...]], tuple[
         GROUP BY GROUPING SETS (
             (activity_type, age_band), (activity_type, school_age), (activity_type), (partner_id)
         )
-    """  # noqa: S608 - safe: placeholders only; every value is a parameter
-    rows = con.execute(sql, [*SCHOOL_AGE_BANDS, first, after]).fetchall()
+    """  # noqa: S608 - safe: placeholders and fixed clauses only; every value is a parameter
+    rows = con.execute(sql, [*SCHOOL_AGE_BANDS, *params]).fetchall()
     out: dict[tuple[str, tuple[Any, ...]], tuple[int, int, int]] = {}
     for g, partner, activity_type, band, is_school_age, girls, boys, blank in rows:
         counts = (int(girls), int(boys), int(blank))
@@ -219,10 +230,12 @@ def _schools_sheet(ws: Worksheet, con: Any, f: _Figures) -> None:
         "Singing participants",
     ]
     _header(ws, header)
-    rows = con.execute(
-        "SELECT urn, name, phase, local_authority, state_funded FROM schools "
-        "ORDER BY NOT state_funded, name, urn"
-    ).fetchall()
+    where, params = schools_where(f.scope, "s")
+    sql = (
+        "SELECT urn, name, phase, local_authority, state_funded FROM schools s "  # noqa: S608 - fixed clause
+        f"WHERE {where} ORDER BY NOT state_funded, name, urn"
+    )
+    rows = con.execute(sql, params).fetchall()
     others = []
     for urn, name, phase, la, state in rows:
         if not state:
@@ -455,7 +468,7 @@ def _inclusion_sheet(ws: Worksheet, f: _Figures, baselines: Mapping[str, float])
     _finish(ws)
 
 
-def _partners_sheet(ws: Worksheet, con: Any, year: str) -> None:
+def _partners_sheet(ws: Worksheet, con: Any, year: str, scope: Filters) -> None:
     header = [
         "Partner ID",
         "Partner",
@@ -469,7 +482,7 @@ def _partners_sheet(ws: Worksheet, con: Any, year: str) -> None:
         "Latest term returned",
     ]
     _header(ws, header)
-    for p in partner_contributions(con, year):
+    for p in partner_contributions(con, year, scope):
         _row(
             ws,
             [
@@ -515,6 +528,7 @@ def _notes_sheet(
         ["Generated", generated_at or datetime.now().replace(microsecond=0)],
         ["Values", "True values: nothing is suppressed (a return to the funder)."],
         ["Goals file", goals.source if goals is not None and goals.source else "none"],
+        ["Hub", f.scope.hub.label if f.scope.hub is not None else "the whole lead organisation"],
         ["Demo data", "Yes: the figures are synthetic" if store.is_demo(con) else "No"],
     ]
     for item in about:
@@ -530,11 +544,12 @@ def _notes_sheet(
         gaps = _gaps(values, f.sex.get(("partner", (pid,)), (0, 0, 0))[2])
         if any(gaps):
             _row(ws, [f"{partners.get(pid, pid)} ({pid})", rows, *gaps])
-    hub_sex = con.execute(
-        "SELECT count(*) FILTER (WHERE female IS NULL OR male IS NULL) FROM activities "
-        "WHERE start_date >= ? AND start_date < ?",
-        list(year_bounds(parse_year(f.year))),
-    ).fetchone()
+    where, params = scope_where(f.scope, *year_bounds(parse_year(f.year)), "a")
+    sql = (
+        "SELECT count(*) FILTER (WHERE female IS NULL OR male IS NULL) FROM activities a "  # noqa: S608 - fixed clauses
+        f"WHERE {where}"
+    )
+    hub_sex = con.execute(sql, params).fetchone()
     _row(
         ws,
         ["Whole hub", f.hub["participations"].rows, *_gaps(f.hub, hub_sex[0] if hub_sex else 0)],
