@@ -53,7 +53,7 @@ def register_lsoa_deciles(con: Connection, table: str, path: Path | None = None)
         """
     ).fetchone()
     if bad is not None:
-        con.execute(f"DROP TABLE {table}")
+        con.execute(f"DROP TABLE {table}")  # safe: `table` matched _TABLE_NAME above
         code, decile, times = bad
         why = "appears more than once" if times > 1 else "is not an LSOA code with a decile 1–10"
         raise ValueError(f"{source.name}: the row {code!r}, {decile!r} {why}")
